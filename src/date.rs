@@ -1,0 +1,224 @@
+//! Calendar dates and half days as auditors write them in a record.
+//!
+//! A record writes a date as `2025-12-03` and an audit moment as `2025-12-03 am` (or
+//! `2025-12-03 上午`). Both parse with Chinese error messages, compare in calendar order, and
+//! print the way the report prints them: `2025 年 12 月 03 日上午`.
+
+use std::fmt;
+
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+
+/// A calendar date (公历日期), validated on construction. The default is 2000-01-01.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    year: u16,
+    month: u8,
+    day: u8,
+}
+
+impl Default for Date {
+    fn default() -> Self {
+        Date { year: 2000, month: 1, day: 1 }
+    }
+}
+
+impl Date {
+    /// A date, if the day exists in the Gregorian calendar.
+    pub fn new(year: u16, month: u8, day: u8) -> Option<Date> {
+        let valid = (1900..=2999).contains(&year)
+            && (1..=12).contains(&month)
+            && day >= 1
+            && day <= days_in_month(year, month);
+        valid.then_some(Date { year, month, day })
+    }
+
+    pub fn year(self) -> u16 {
+        self.year
+    }
+
+    pub fn month(self) -> u8 {
+        self.month
+    }
+
+    pub fn day(self) -> u8 {
+        self.day
+    }
+
+    /// The same day `years` years later; 29 February becomes 28 February in a common year.
+    pub fn add_years(self, years: u16) -> Date {
+        let year = self.year + years;
+        let day = self.day.min(days_in_month(year, self.month));
+        Date { year, month: self.month, day }
+    }
+
+    /// The report's way of writing a date: `2025 年 12 月 03 日`.
+    pub fn chinese(self) -> String {
+        format!("{} 年 {:02} 月 {:02} 日", self.year, self.month, self.day)
+    }
+
+    /// Parses `YYYY-MM-DD`.
+    pub fn parse(text: &str) -> Result<Date, String> {
+        let expected = || format!("“{text}”不是有效日期：应写成 YYYY-MM-DD，例如 2025-12-03");
+        let mut parts = text.trim().split('-');
+        let (Some(y), Some(m), Some(d), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(expected());
+        };
+        let number = |s: &str, len: usize| {
+            (s.len() == len && s.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| s.parse::<u16>().ok())
+                .flatten()
+        };
+        match (number(y, 4), number(m, 2), number(d, 2)) {
+            (Some(y), Some(m), Some(d)) => Date::new(y, m as u8, d as u8)
+                .ok_or_else(|| format!("日期“{text}”在日历中不存在")),
+            _ => Err(expected()),
+        }
+    }
+}
+
+fn days_in_month(year: u16, month: u8) -> u8 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// Morning or afternoon: audits are planned and reported in half days.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum HalfDay {
+    /// 上午
+    #[default]
+    Morning,
+    /// 下午
+    Afternoon,
+}
+
+impl HalfDay {
+    pub fn chinese(self) -> &'static str {
+        match self {
+            HalfDay::Morning => "上午",
+            HalfDay::Afternoon => "下午",
+        }
+    }
+}
+
+/// A half day of the calendar: `2025-12-03 am`. Orders by date, then morning before afternoon.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DateHalf {
+    pub date: Date,
+    pub half: HalfDay,
+}
+
+impl DateHalf {
+    /// `2025 年 12 月 03 日上午`.
+    pub fn chinese(self) -> String {
+        format!("{}{}", self.date.chinese(), self.half.chinese())
+    }
+
+    /// Parses `YYYY-MM-DD am|pm|上午|下午`.
+    pub fn parse(text: &str) -> Result<DateHalf, String> {
+        let expected = || {
+            format!("“{text}”不是有效的审查时间：应写成日期加上午或下午，例如 2025-12-03 am 或 2025-12-03 下午")
+        };
+        let (date, half) = text.trim().split_once(char::is_whitespace).ok_or_else(expected)?;
+        let half = match half.trim() {
+            "am" | "AM" | "上午" => HalfDay::Morning,
+            "pm" | "PM" | "下午" => HalfDay::Afternoon,
+            _ => return Err(expected()),
+        };
+        Ok(DateHalf { date: Date::parse(date)?, half })
+    }
+}
+
+impl fmt::Display for DateHalf {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let half = match self.half {
+            HalfDay::Morning => "am",
+            HalfDay::Afternoon => "pm",
+        };
+        write!(f, "{} {half}", self.date)
+    }
+}
+
+/// Deserializes a type from a YAML string through its `parse` function, so that its error
+/// message is the one the user sees.
+struct ParseVisitor<T>(fn(&str) -> Result<T, String>, &'static str);
+
+impl<T> Visitor<'_> for ParseVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.1)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+        (self.0)(v).map_err(E::custom)
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_str(ParseVisitor(Date::parse, "日期，例如 2025-12-03"))
+    }
+}
+
+impl<'de> Deserialize<'de> for DateHalf {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_str(ParseVisitor(DateHalf::parse, "日期加上午或下午，例如 2025-12-03 am"))
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl Serialize for DateHalf {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_prints_dates() {
+        let d = Date::parse("2025-12-03").unwrap();
+        assert_eq!(d.chinese(), "2025 年 12 月 03 日");
+        assert_eq!(d.to_string(), "2025-12-03");
+        assert!(Date::parse("2025-02-29").unwrap_err().contains("不存在"));
+        assert!(Date::parse("2024-02-29").is_ok());
+        assert!(Date::parse("2025/12/03").unwrap_err().contains("YYYY-MM-DD"));
+        assert!(Date::parse("2025-1-3").is_err());
+    }
+
+    #[test]
+    fn half_days_order_within_a_day() {
+        let am = DateHalf::parse("2025-12-03 am").unwrap();
+        let pm = DateHalf::parse("2025-12-03 下午").unwrap();
+        assert!(am < pm);
+        assert_eq!(pm.chinese(), "2025 年 12 月 03 日下午");
+        assert!(DateHalf::parse("2025-12-03").is_err());
+    }
+
+    #[test]
+    fn leap_day_moves_to_february_28() {
+        let d = Date::parse("2024-02-29").unwrap();
+        assert_eq!(d.add_years(1).to_string(), "2025-02-28");
+    }
+}

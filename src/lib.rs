@@ -1,0 +1,29 @@
+//! certreport: a YAML audit record becomes the 服务认证审查报告 PDF of a GB/T 27922-2011
+//! after-sales service audit — validated, scored under the standard's rules, and typeset.
+//!
+//! The pipeline, one module per stage:
+//!
+//! 1. [`load`] — YAML → typed [`record::Record`] (with its [`profile::Profile`] and
+//!    [`scheme::Scheme`]), every error placed at its line, column and YAML path;
+//! 2. [`validate`] — the field and cross-field rules, all problems at once;
+//! 3. [`score`] — the standard's rules as pure functions;
+//! 4. [`render`] — record + score → report data → Typst → PDF, on a shared [`render::Engine`];
+//! 5. [`batch`] — many records on all cores with one engine, and the summary.
+//!
+//! [`pipeline`] strings the first three together for the CLI and for embedders; [`output`]
+//! writes files atomically.
+
+//pub mod batch;
+//pub mod cycle;
+pub mod date;
+pub mod diagnostic;
+pub mod load;
+pub mod markup;
+pub mod output;
+pub mod pipeline;
+pub mod profile;
+pub mod record;
+pub mod render;
+pub mod scheme;
+pub mod score;
+pub mod validate;

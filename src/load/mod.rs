@@ -1,0 +1,279 @@
+//! Load: YAML files → typed values, with every error placed at its line, column and YAML path.
+//!
+//! serde-saphyr deserializes (it is maintained, keeps source positions, and enforces budgets
+//! against alias bombs and runaway nesting); `serde_path_to_error` tracks the YAML path of a
+//! type error; [`spans::SpanIndex`] maps the paths of later, semantic rules back to lines.
+//! Messages are translated into the users' language here, in one place.
+
+pub mod spans;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::de::DeserializeOwned;
+
+use crate::diagnostic::{Diagnostic, Problem, Severity};
+use crate::profile::Profile;
+use crate::record::Record;
+use crate::scheme::{self, Scheme};
+use spans::{Position, SpanIndex};
+
+/// Records larger than this are refused before parsing: no audit record comes near it.
+const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// A YAML file read into memory, with the positions of its fields.
+#[derive(Clone, Debug)]
+pub struct Source {
+    pub file: PathBuf,
+    pub text: String,
+    pub spans: SpanIndex,
+}
+
+impl Source {
+    /// Reads a file; the error names it and says why in words.
+    pub fn read(file: &Path) -> Result<Source, Diagnostic> {
+        let fail = |why: String| Diagnostic::file_error(file, why);
+        let meta = std::fs::metadata(file).map_err(|e| fail(io_message(&e)))?;
+        if !meta.is_file() {
+            return Err(fail("这不是一个文件".into()));
+        }
+        if meta.len() > MAX_FILE_BYTES {
+            return Err(fail(format!("文件过大（{} 字节），记录文件不应超过 4 MiB", meta.len())));
+        }
+        let bytes = std::fs::read(file).map_err(|e| fail(io_message(&e)))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| fail("文件不是 UTF-8 编码的文本：请以 UTF-8 保存".into()))?;
+        Ok(Source::new(file.to_owned(), text))
+    }
+
+    /// A source from text in memory (tests, generated records).
+    pub fn new(file: PathBuf, text: String) -> Source {
+        let spans = SpanIndex::build(&text);
+        Source { file, text, spans }
+    }
+
+    /// Deserializes the whole file as `T`.
+    pub fn parse<T: DeserializeOwned>(&self) -> Result<T, Diagnostic> {
+        let mut failed_path = None;
+        let result = serde_saphyr::with_deserializer_from_str_with_options(
+            &self.text,
+            serde_saphyr::Options::default(),
+            |de| {
+                serde_path_to_error::deserialize(de).map_err(|err| {
+                    failed_path = Some(err.path().to_string());
+                    err.into_inner()
+                })
+            },
+        );
+        result.map_err(|err| {
+            let path = failed_path.filter(|p| p != ".").unwrap_or_default();
+            self.translate(&err, path)
+        })
+    }
+
+    /// Places a rule's problem in this file.
+    pub fn place(&self, problem: Problem) -> Diagnostic {
+        let position = self.spans.locate(&problem.path);
+        self.diagnostic(problem, position)
+    }
+
+    fn diagnostic(&self, problem: Problem, position: Position) -> Diagnostic {
+        Diagnostic {
+            severity: problem.severity,
+            file: self.file.clone(),
+            line: position.line,
+            column: position.column,
+            path: problem.path,
+            message: problem.message,
+            expected: problem.expected,
+            source_line: self.text.lines().nth(position.line.saturating_sub(1)).map(str::to_owned),
+        }
+    }
+
+    /// Turns a deserializer error into a diagnostic in Chinese.
+    fn translate(&self, err: &serde_saphyr::Error, mut path: String) -> Diagnostic {
+        use serde_saphyr::Error as E;
+        let inner = err.without_snippet();
+        let quoted = |names: &[&str]| names.join("、");
+        let (message, expected) = match inner {
+            E::SerdeUnknownField { field, expected, .. } => {
+                path = join(&path, field);
+                (format!("未知的字段“{field}”"), Some(format!("以下字段之一：{}", quoted(expected))))
+            }
+            E::SerdeMissingField { field, .. } => {
+                path = join(&path, field);
+                (format!("缺少必填字段“{field}”"), None)
+            }
+            E::SerdeUnknownVariant { variant, expected, .. } => {
+                (format!("“{variant}”不是可选的值"), Some(format!("以下之一：{}", quoted(expected))))
+            }
+            E::SerdeInvalidType { unexpected, expected, .. }
+            | E::SerdeInvalidValue { unexpected, expected, .. } => (
+                format!("这里的值（{}）类型不对", describe_unexpected(unexpected)),
+                Some(describe_expected(expected)),
+            ),
+            E::SerdeInvalidLength { expected, .. } => {
+                ("列表的项数不对".to_owned(), Some(describe_expected(expected)))
+            }
+            E::NullIntoString { .. } => ("这里不能为空".to_owned(), Some("一段文字".to_owned())),
+            E::DuplicateMappingKey { key, .. } => (
+                format!("字段“{}”写了两次", key.as_deref().unwrap_or("?")),
+                Some("每个字段只写一次".to_owned()),
+            ),
+            E::Budget { .. } => (
+                "文件结构超出了允许的规模（嵌套过深、别名展开过多或条目过多）".to_owned(),
+                Some("一份普通的审查记录".to_owned()),
+            ),
+            E::Message { msg, .. } => (msg.clone(), None),
+            E::Eof { .. } => ("文件是空的，或在应有内容处结束".to_owned(), None),
+            other => (
+                format!("YAML 格式错误：{}", other.render_with_options(plain_render())),
+                Some("合法的 YAML：注意缩进（用空格，不用 Tab）、冒号后加空格、引号成对".to_owned()),
+            ),
+        };
+        let position = match err.location() {
+            Some(location) if location.line() > 0 => Position {
+                line: location.line() as usize,
+                column: (location.column() as usize).max(1),
+            },
+            _ => self.spans.locate(&path),
+        };
+        let problem = Problem { severity: Severity::Error, path, message, expected };
+        self.diagnostic(problem, position)
+    }
+}
+
+fn plain_render() -> serde_saphyr::RenderOptions<'static> {
+    let mut options = serde_saphyr::RenderOptions::default();
+    options.snippets = serde_saphyr::SnippetMode::Off;
+    options
+}
+
+fn join(path: &str, field: &str) -> String {
+    if path.is_empty() { field.to_owned() } else { format!("{path}.{field}") }
+}
+
+/// What serde calls the value it found, in words.
+fn describe_unexpected(unexpected: &str) -> String {
+    if let Some(rest) = unexpected.strip_prefix("string ") {
+        return format!("文字 {rest}");
+    }
+    match unexpected {
+        "map" => "一组键值".into(),
+        "sequence" => "列表".into(),
+        "unit value" | "null" => "空值".into(),
+        _ if unexpected.starts_with("integer") || unexpected.starts_with("floating point") => {
+            format!("数字 {}", unexpected.rsplit(' ').next().unwrap_or(""))
+        }
+        _ if unexpected.starts_with("boolean") => {
+            format!("真假值 {}", unexpected.rsplit(' ').next().unwrap_or(""))
+        }
+        _ => unexpected.into(),
+    }
+}
+
+/// What serde's visitors say they expect, in words. Our own types already speak Chinese.
+fn describe_expected(expected: &str) -> String {
+    match expected {
+        "a string" => "一段文字".into(),
+        "a boolean" => "true（是）或 false（否）".into(),
+        "a sequence" => "一个列表（每项以“- ”开头）".into(),
+        "f64" | "f32" => "一个数字".into(),
+        "u8" | "u16" | "u32" | "u64" | "usize" | "i64" | "i32" => "一个整数".into(),
+        _ if expected.starts_with("struct ") || expected.starts_with("a map") => {
+            "一组“字段: 值”（下一行缩进书写）".into()
+        }
+        _ if expected.starts_with("variant identifier") || expected.starts_with("enum ") => {
+            "可选值之一".into()
+        }
+        _ => expected.into(),
+    }
+}
+
+fn io_message(err: &std::io::Error) -> String {
+    match err.kind() {
+        std::io::ErrorKind::NotFound => "找不到这个文件".into(),
+        std::io::ErrorKind::PermissionDenied => "没有读取这个文件的权限".into(),
+        _ => format!("无法读取：{err}"),
+    }
+}
+
+/// A record with everything it refers to: its profile and its scoring scheme.
+#[derive(Clone, Debug)]
+pub struct LoadedRecord {
+    pub source: Source,
+    pub record: Record,
+    pub profile: Profile,
+    pub scheme: Arc<Scheme>,
+}
+
+/// Loads a record file, its profile and its scheme. All problems found are returned.
+pub fn load_record(file: &Path) -> Result<LoadedRecord, Vec<Diagnostic>> {
+    let source = Source::read(file).map_err(|d| vec![d])?;
+    load_source(source)
+}
+
+/// Loads a record already read into memory; its profile and scheme are read relative to it.
+pub fn load_source(source: Source) -> Result<LoadedRecord, Vec<Diagnostic>> {
+    let record: Record = source.parse().map_err(|d| vec![d])?;
+    let mut problems = Vec::new();
+    let profile = load_referenced(&source, "profile", &record.profile, |file| {
+        let profile_source = Source::read(file)?;
+        profile_source.parse::<Profile>()
+    })
+    .map_err(|d| problems.push(d))
+    .ok();
+    let scheme = match &record.scheme {
+        None => Ok(Scheme::builtin()),
+        Some(id) if id == scheme::BUILTIN_ID => Ok(Scheme::builtin()),
+        Some(name) if name.ends_with(".yaml") || name.ends_with(".yml") => {
+            load_referenced(&source, "scheme", name, load_scheme)
+        }
+        Some(name) => Err(source.place(
+            Problem::error("scheme", format!("没有名为“{name}”的内置评分体系"))
+                .expected(format!("{}，或一个 .yaml 评分体系文件的路径", scheme::BUILTIN_ID)),
+        )),
+    }
+    .map_err(|d| problems.push(d))
+    .ok();
+    match (profile, scheme) {
+        (Some(profile), Some(scheme)) => Ok(LoadedRecord { source, record, profile, scheme }),
+        _ => Err(problems),
+    }
+}
+
+/// Loads a scheme file and checks that it is consistent.
+pub fn load_scheme(file: &Path) -> Result<Arc<Scheme>, Diagnostic> {
+    let source = Source::read(file)?;
+    let scheme: Scheme = source.parse()?;
+    scheme
+        .check()
+        .map_err(|why| source.place(Problem::error("", format!("评分体系不一致：{why}"))))?;
+    Ok(Arc::new(scheme))
+}
+
+/// Resolves a file named by a record field relative to the record and loads it. A file that
+/// cannot be read is reported at the field that names it.
+fn load_referenced<T>(
+    source: &Source,
+    field: &str,
+    name: &str,
+    load: impl FnOnce(&Path) -> Result<T, Diagnostic>,
+) -> Result<T, Diagnostic> {
+    let file = resolve(&source.file, name);
+    load(&file).map_err(|diagnostic| {
+        if diagnostic.line == 0 && diagnostic.file == file {
+            source.place(
+                Problem::error(field, format!("{}：{}", file.display(), diagnostic.message))
+                    .expected("相对于本记录文件的路径"),
+            )
+        } else {
+            diagnostic
+        }
+    })
+}
+
+/// A path written in a record, taken relative to the record's folder.
+pub fn resolve(record_file: &Path, name: &str) -> PathBuf {
+    record_file.parent().unwrap_or(Path::new("")).join(name)
+}

@@ -1,0 +1,138 @@
+//! Where each field of a YAML file is: a map from YAML path (`audit.team[0].role`) to line and
+//! column, so that a rule that speaks of a path can point at the line the user wrote.
+
+use std::collections::HashMap;
+
+use serde_saphyr::granit_parser::{Event, Parser};
+
+/// A 1-based line and column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Position {
+    pub const START: Position = Position { line: 1, column: 1 };
+}
+
+/// The positions of every key and value of one YAML document.
+#[derive(Clone, Debug, Default)]
+pub struct SpanIndex {
+    /// Path → the position of its key (for mapping entries) or its value (sequence items).
+    positions: HashMap<String, Position>,
+}
+
+enum Frame {
+    Mapping { path: String, key: Option<String> },
+    Sequence { path: String, next: usize },
+}
+
+impl SpanIndex {
+    /// Indexes a document. A syntax error ends the walk: what was read so far stays indexed
+    /// (the deserializer reports the error itself).
+    pub fn build(source: &str) -> SpanIndex {
+        let mut positions = HashMap::new();
+        let mut stack: Vec<Frame> = Vec::new();
+        for item in Parser::new_from_str(source) {
+            let Ok((event, span)) = item else { break };
+            let here = Position { line: span.start.line(), column: span.start.col() + 1 };
+            let is_node = matches!(
+                event,
+                Event::Scalar(..) | Event::MappingStart(..) | Event::SequenceStart(..) | Event::Alias(..)
+            );
+            if is_node {
+                // Is this node a mapping key? Then remember it and wait for its value.
+                if let Some(Frame::Mapping { path, key: key @ None }) = stack.last_mut() {
+                    let name = match &event {
+                        Event::Scalar(text, ..) => text.to_string(),
+                        _ => "?".to_owned(),
+                    };
+                    let child = join_key(path, &name);
+                    positions.entry(child).or_insert(here);
+                    *key = Some(name);
+                    if !matches!(event, Event::Scalar(..)) {
+                        // A complex key: index nothing below it.
+                        stack.push(Frame::Mapping { path: "?".into(), key: None });
+                    }
+                    continue;
+                }
+                let path = match stack.last_mut() {
+                    None => String::new(),
+                    Some(Frame::Mapping { path, key }) => join_key(path, &key.take().unwrap_or_default()),
+                    Some(Frame::Sequence { path, next }) => {
+                        *next += 1;
+                        format!("{path}[{}]", *next - 1)
+                    }
+                };
+                positions.entry(path.clone()).or_insert(here);
+                match event {
+                    Event::MappingStart(..) => stack.push(Frame::Mapping { path, key: None }),
+                    Event::SequenceStart(..) => stack.push(Frame::Sequence { path, next: 0 }),
+                    _ => {}
+                }
+            } else if matches!(event, Event::MappingEnd | Event::SequenceEnd) {
+                stack.pop();
+            }
+        }
+        SpanIndex { positions }
+    }
+
+    /// The position of a path, or of its nearest ancestor that the file has (a missing field
+    /// points at the mapping that should hold it).
+    pub fn locate(&self, path: &str) -> Position {
+        let mut path = path;
+        loop {
+            if let Some(position) = self.positions.get(path) {
+                return *position;
+            }
+            match parent(path) {
+                Some(up) => path = up,
+                None => return Position::START,
+            }
+        }
+    }
+
+    /// Whether the file writes this path.
+    pub fn contains(&self, path: &str) -> bool {
+        self.positions.contains_key(path)
+    }
+}
+
+fn join_key(path: &str, key: &str) -> String {
+    if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") }
+}
+
+/// `a.b[2]` → `a.b`, `a.b` → `a`, `a` → ``.
+fn parent(path: &str) -> Option<&str> {
+    if path.is_empty() {
+        return None;
+    }
+    let cut = path.rfind(['.', '[']).unwrap_or(0);
+    Some(&path[..cut])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = "a: 1\nb:\n  c: x\n  d:\n    - e: 2\n    - [3, 4]\n";
+
+    #[test]
+    fn indexes_keys_and_items() {
+        let index = SpanIndex::build(DOC);
+        assert_eq!(index.locate("a"), Position { line: 1, column: 1 });
+        assert_eq!(index.locate("b.c"), Position { line: 3, column: 3 });
+        assert_eq!(index.locate("b.d[0].e"), Position { line: 5, column: 7 });
+        assert_eq!(index.locate("b.d[1]"), Position { line: 6, column: 7 });
+        assert_eq!(index.locate("b.d[1][1]"), Position { line: 6, column: 11 });
+    }
+
+    #[test]
+    fn missing_paths_fall_back_to_their_parent() {
+        let index = SpanIndex::build(DOC);
+        assert_eq!(index.locate("b.missing"), Position { line: 2, column: 1 });
+        assert_eq!(index.locate("zzz"), Position::START);
+        assert!(!index.contains("b.missing"));
+    }
+}

@@ -1,0 +1,94 @@
+//! Render: record + score → Typst → PDF.
+//!
+//! An [`Engine`] is built once per process and shared by every report: the fonts, the parsed
+//! template and the standard library. Each report gets a [`world::ReportWorld`] that adds only
+//! its data file. The template's evaluation is memoized across reports because the data
+//! arrives as a file, not as `sys.inputs` (which would make a new library per report).
+
+pub mod fonts;
+pub mod view;
+pub mod world;
+
+use std::path::PathBuf;
+
+use typst::foundations::Datetime;
+use typst_layout::PagedDocument;
+use typst::syntax::{FileId, Source};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt};
+use typst_pdf::{PdfOptions, Timestamp};
+
+use crate::date::Date;
+use fonts::FontSet;
+use view::ReportView;
+
+/// The template files, embedded: (virtual path, text).
+const TEMPLATES: [(&str, &str); 1] = [("/report.typ", include_str!("../../templates/report.typ"))];
+
+/// How many compilations a cached result may go unused before it is evicted.
+const CACHE_MAX_AGE: usize = 10;
+
+/// What is shared by every report of a process.
+pub struct Engine {
+    library: LazyHash<Library>,
+    fonts: FontSet,
+    templates: Vec<Source>,
+    main: FileId,
+}
+
+impl Engine {
+    /// Builds the engine with the embedded fonts and any extra font folders.
+    pub fn new(font_dirs: &[PathBuf]) -> Result<Engine, String> {
+        let templates: Vec<Source> = TEMPLATES
+            .iter()
+            .map(|(path, text)| Source::new(world::file_id(path), (*text).to_owned()))
+            .collect();
+        Ok(Engine {
+            library: LazyHash::new(Library::builder().build()),
+            fonts: FontSet::new(font_dirs)?,
+            main: templates[0].id(),
+            templates,
+        })
+    }
+
+    /// How many font faces the engine knows.
+    pub fn font_count(&self) -> usize {
+        self.fonts.len()
+    }
+
+    /// Typesets a report view into a document.
+    pub fn typeset(&self, view: &ReportView) -> Result<PagedDocument, String> {
+        let world = world::ReportWorld::new(self, view.to_json(), datetime(view.meta.report_date));
+        let result = typst::compile::<PagedDocument>(&world).output;
+        // Keep the process-wide cache bounded, after failures too.
+        typst::comemo::evict(CACHE_MAX_AGE);
+        result.map_err(|errors| {
+            let messages: Vec<String> = errors.iter().map(|e| e.message.to_string()).collect();
+            format!("排版失败（模板错误）：{}", messages.join("；"))
+        })
+    }
+
+    /// Exports a document as PDF bytes: the same document always gives the same bytes.
+    pub fn export(&self, document: &PagedDocument, view: &ReportView) -> Result<Vec<u8>, String> {
+        let options = PdfOptions {
+            ident: typst::foundations::Smart::Custom(format!("certreport:{}", view.head.project_number)),
+            creator: typst::foundations::Smart::Custom(Some(format!("certreport {}", env!("CARGO_PKG_VERSION")))),
+            timestamp: Some(Timestamp::new_utc(datetime(view.meta.report_date))),
+            ..PdfOptions::default()
+        };
+        typst_pdf::pdf(document, &options).map_err(|errors| {
+            let messages: Vec<String> = errors.iter().map(|e| e.message.to_string()).collect();
+            format!("导出 PDF 失败：{}", messages.join("；"))
+        })
+    }
+
+    /// Typesets and exports in one step.
+    pub fn render(&self, view: &ReportView) -> Result<Vec<u8>, String> {
+        let document = self.typeset(view)?;
+        self.export(&document, view)
+    }
+}
+
+fn datetime(date: Date) -> Datetime {
+    Datetime::from_ymd(i32::from(date.year()), date.month(), date.day()).expect("a valid date")
+}

@@ -1,0 +1,228 @@
+//! The scoring scheme (评分体系): indicators, maxima, weights, levels and special rules as data.
+//!
+//! The built-in scheme of GB/T 27922-2011 is `schemes/gbt27922-2011.yaml`, embedded in the
+//! binary. A record may name another scheme file; scoring, validation and the template work
+//! from whichever scheme the record uses, so a new scheme needs no code change.
+
+use std::sync::{Arc, OnceLock};
+
+use serde::{Deserialize, Serialize};
+
+/// The id of the built-in GB/T 27922-2011 scheme.
+pub const BUILTIN_ID: &str = "gbt27922-2011";
+const BUILTIN_SOURCE: &str = include_str!("../schemes/gbt27922-2011.yaml");
+
+/// A scoring scheme. 评分体系
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scheme {
+    pub id: String,
+    /// The standard's number, printed the same way everywhere: `GB/T 27922-2011`.
+    pub standard: String,
+    /// 《商品售后服务评价体系》
+    pub standard_title: String,
+    /// The certified service, e.g. 售后服务; levels print as 五星级售后服务.
+    pub service_type: String,
+    /// 一级指标 with their second-level indicators.
+    pub groups: Vec<IndicatorGroup>,
+    pub special_deduction: SpecialDeductionRule,
+    pub special_bonus: SpecialBonusRule,
+    /// Below this score the evaluation fails.
+    pub pass_score: f64,
+    /// Ascending by `min`; the lowest is the pass level.
+    pub levels: Vec<Level>,
+    /// 评分原则说明 a), b), … with placeholders for the rule numbers.
+    pub principles: Vec<String>,
+}
+
+/// 一级指标
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorGroup {
+    pub name: String,
+    /// 分值 of the first-level indicator.
+    pub weight: f64,
+    pub indicators: Vec<Indicator>,
+}
+
+/// 二级指标
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Indicator {
+    /// The YAML key records use, e.g. `supervision`.
+    pub key: String,
+    /// 监督
+    pub name: String,
+    /// 分值
+    pub max: f64,
+}
+
+/// 特别扣分项
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpecialDeductionRule {
+    /// Points each special deduction costs.
+    pub points: f64,
+    /// This many special deductions or more fail the evaluation.
+    pub fail_count: usize,
+}
+
+/// 特别加分项
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpecialBonusRule {
+    pub points: f64,
+    pub max_count: usize,
+}
+
+/// 星级
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Level {
+    /// The YAML key records use, e.g. `five_star`.
+    pub key: String,
+    /// 五星级
+    pub name: String,
+    pub min: f64,
+}
+
+impl Scheme {
+    /// The built-in GB/T 27922-2011 scheme, parsed once per process.
+    pub fn builtin() -> Arc<Scheme> {
+        static BUILTIN: OnceLock<Arc<Scheme>> = OnceLock::new();
+        BUILTIN
+            .get_or_init(|| {
+                let scheme: Scheme = serde_saphyr::from_str(BUILTIN_SOURCE)
+                    .expect("the embedded scheme is valid YAML");
+                scheme.check().expect("the embedded scheme is consistent");
+                Arc::new(scheme)
+            })
+            .clone()
+    }
+
+    /// Checks what the types cannot: unique keys, ascending levels, weights that add up.
+    pub fn check(&self) -> Result<(), String> {
+        let mut keys = std::collections::HashSet::new();
+        for group in &self.groups {
+            let sum: f64 = group.indicators.iter().map(|i| i.max).sum();
+            if (sum - group.weight).abs() > 1e-9 {
+                return Err(format!(
+                    "一级指标“{}”的分值 {} 与其二级指标分值之和 {} 不符",
+                    group.name, group.weight, sum
+                ));
+            }
+            for indicator in &group.indicators {
+                if !keys.insert(indicator.key.as_str()) {
+                    return Err(format!("指标键“{}”重复", indicator.key));
+                }
+                if indicator.max <= 0.0 {
+                    return Err(format!("指标“{}”的分值必须大于 0", indicator.name));
+                }
+            }
+        }
+        if keys.is_empty() {
+            return Err("评分体系没有任何指标".into());
+        }
+        if self.levels.is_empty() || self.levels.windows(2).any(|w| w[0].min >= w[1].min) {
+            return Err("星级必须至少一个，并按最低分从低到高排列".into());
+        }
+        if self.levels[0].min < self.pass_score {
+            return Err("最低星级的分数线不能低于合格分".into());
+        }
+        Ok(())
+    }
+
+    pub fn indicators(&self) -> impl Iterator<Item = &Indicator> {
+        self.groups.iter().flat_map(|g| &g.indicators)
+    }
+
+    pub fn indicator(&self, key: &str) -> Option<&Indicator> {
+        self.indicators().find(|i| i.key == key)
+    }
+
+    pub fn level(&self, key: &str) -> Option<&Level> {
+        self.levels.iter().find(|l| l.key == key)
+    }
+
+    /// The indicator keys, for messages: `organisation、staffing、…`.
+    pub fn indicator_keys(&self) -> String {
+        self.indicators().map(|i| i.key.as_str()).collect::<Vec<_>>().join("、")
+    }
+
+    /// The level keys, for messages.
+    pub fn level_keys(&self) -> String {
+        self.levels.iter().map(|l| l.key.as_str()).collect::<Vec<_>>().join("、")
+    }
+
+    /// A text of the scheme with its rule numbers filled in.
+    pub fn fill(&self, text: &str) -> String {
+        text.replace("{deduction_points}", &number(self.special_deduction.points))
+            .replace("{deduction_fail_count}", &self.special_deduction.fail_count.to_string())
+            .replace("{bonus_points}", &number(self.special_bonus.points))
+            .replace("{bonus_max_count}", &self.special_bonus.max_count.to_string())
+            .replace("{pass_score}", &number(self.pass_score))
+    }
+
+    /// 评分结果 1) and 2): the pass rule and the level rules, worded from the numbers.
+    pub fn level_rules(&self) -> Vec<String> {
+        let pass = number(self.pass_score);
+        let fail = self.special_deduction.fail_count;
+        let mut rules = vec![
+            format!(
+                "评分达到 {pass} 分以上（含 {pass} 分）为标准的最低要求。{pass} 分以下或特别扣分项达到 {fail} 个以上（含 {fail} 个），为评价不合格。"
+            ),
+            format!(
+                "对于评分达到 {pass} 分以上（含 {pass} 分），且特别扣分项低于 {fail} 个的，按照以下要求进行级别划分："
+            ),
+        ];
+        rules.extend(self.levels.iter().map(|level| {
+            let min = number(level.min);
+            format!("达到 {min} 分以上（含 {min} 分），{}{}", level.name, self.service_type)
+        }));
+        rules
+    }
+}
+
+/// A number as the report prints it: whole numbers without decimals, others with one decimal,
+/// cut (never rounded up): 94.96 prints as 94.9.
+pub fn number(value: f64) -> String {
+    let tenths = (value * 10.0 + 1e-6).floor();
+    if tenths % 10.0 == 0.0 {
+        format!("{}", (tenths / 10.0) as i64)
+    } else {
+        format!("{:.1}", tenths / 10.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_scheme_has_fifteen_indicators_worth_one_hundred() {
+        let scheme = Scheme::builtin();
+        assert_eq!(scheme.indicators().count(), 15);
+        let total: f64 = scheme.indicators().map(|i| i.max).sum();
+        assert_eq!(total, 100.0);
+        assert_eq!(scheme.standard, "GB/T 27922-2011");
+    }
+
+    #[test]
+    fn numbers_print_whole_or_with_one_cut_decimal() {
+        assert_eq!(number(95.0), "95");
+        assert_eq!(number(94.96), "94.9");
+        assert_eq!(number(89.99), "89.9");
+        assert_eq!(number(94.999_999_999), "95");
+        assert_eq!(number(90.0000000001), "90");
+        assert_eq!(number(0.5), "0.5");
+    }
+
+    #[test]
+    fn texts_take_their_numbers_from_the_rules() {
+        let scheme = Scheme::builtin();
+        assert!(scheme.fill(&scheme.principles[2]).contains("扣除 1 分"));
+        let rules = scheme.level_rules();
+        assert!(rules[0].contains("特别扣分项达到 5 个以上（含 5 个）"));
+        assert_eq!(rules.last().unwrap(), "达到 95 分以上（含 95 分），五星级售后服务");
+    }
+}

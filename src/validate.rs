@@ -1,0 +1,511 @@
+//! Validate: the field and cross-field rules of a report (domain.md, "What must agree inside
+//! one report"). Every rule runs; all problems are returned at once, each with the YAML path of
+//! the field it concerns. Pure: no I/O.
+
+use crate::diagnostic::Problem;
+use crate::markup::Prose;
+use crate::record::{AuditType, Change, IndicatorScore, Record, TeamRole};
+use crate::scheme::{Scheme, number};
+use crate::score::{EPSILON, ScoreSheet, deduction_points};
+
+/// Checks a record against every rule. `sheet` is the record's score under `scheme`.
+pub fn validate(record: &Record, scheme: &Scheme, sheet: &ScoreSheet) -> Vec<Problem> {
+    let mut rules = Rules::default();
+    rules.head(record);
+    rules.client(record);
+    rules.audit(record);
+    rules.follow_up(record);
+    rules.remote(record);
+    rules.scores(record, scheme);
+    rules.findings(record, scheme);
+    rules.levels(record, scheme, sheet);
+    rules.narratives(record);
+    rules.conclusion(record);
+    rules.problems
+}
+
+#[derive(Default)]
+struct Rules {
+    problems: Vec<Problem>,
+}
+
+impl Rules {
+    fn error(&mut self, path: impl Into<String>, message: impl Into<String>) -> &mut Problem {
+        self.problems.push(Problem::error(path, message));
+        self.problems.last_mut().expect("just pushed")
+    }
+
+    fn warning(&mut self, path: impl Into<String>, message: impl Into<String>) -> &mut Problem {
+        self.problems.push(Problem::warning(path, message));
+        self.problems.last_mut().expect("just pushed")
+    }
+
+    fn expect(problem: &mut Problem, expected: &str) {
+        problem.expected = Some(expected.to_owned());
+    }
+
+    /// A text field that must be filled.
+    fn required(&mut self, path: &str, text: &str, what: &str) {
+        if text.trim().is_empty() {
+            let p = self.error(path, format!("{what}不能为空"));
+            Self::expect(p, "填写这一项");
+        }
+    }
+
+    fn required_prose(&mut self, path: &str, prose: &Prose, what: &str) {
+        self.required(path, &prose.0, what);
+    }
+
+    fn head(&mut self, record: &Record) {
+        let number = record.project_number.trim();
+        self.required("project_number", number, "项目编号");
+        let parts: Vec<&str> = number.split('-').collect();
+        let looks_right = parts.len() == 3
+            && parts[0].chars().all(|c| c.is_ascii_digit())
+            && parts[1].len() == 4
+            && parts[1].chars().all(|c| c.is_ascii_digit())
+            && parts[2].chars().all(|c| c.is_ascii_uppercase());
+        if !number.is_empty() && !looks_right {
+            let p = self.warning("project_number", format!("项目编号“{number}”的格式不常见"));
+            Self::expect(p, "如 20913-2024-SA（编号-年份-类别）");
+        }
+        self.required("scope.text", &record.scope.text, "审查范围");
+    }
+
+    fn client(&mut self, record: &Record) {
+        let client = &record.client;
+        self.required("client.name", &client.name, "受审查方名称");
+        self.required("client.registered_address", &client.registered_address, "工商注册地址");
+        self.required("client.audit_address", &client.audit_address, "审查地址");
+        self.required("client.contact.person", &client.contact.person, "联系人");
+        self.phone("client.contact.phone", &client.contact.phone);
+        if let Some(email) = &client.contact.email {
+            let ok = email.split_once('@').is_some_and(|(user, host)| !user.is_empty() && host.contains('.'));
+            if !ok {
+                let p = self.warning("client.contact.email", format!("邮箱“{email}”看起来不对"));
+                Self::expect(p, "如 name@example.com");
+            }
+        }
+        if let Some(sites) = &client.sites {
+            if sites.is_empty() {
+                let p = self.error("client.sites", "多场所组织至少要列出一个固定分场所");
+                Self::expect(p, "每个分场所写 name 和 address；单一场所组织请删去 sites");
+            }
+            for (i, site) in sites.iter().enumerate() {
+                self.required(&format!("client.sites[{i}].name"), &site.name, "分场所名称");
+                self.required(&format!("client.sites[{i}].address"), &site.address, "分场所地址");
+            }
+        }
+    }
+
+    /// A phone number is required; an odd one is only a warning.
+    fn phone(&mut self, path: &str, phone: &str) {
+        self.required(path, phone, "电话");
+        let digits = phone.chars().filter(char::is_ascii_digit).count();
+        let allowed = phone.chars().all(|c| c.is_ascii_digit() || " -+()（）".contains(c));
+        if !phone.trim().is_empty() && (!allowed || !(7..=15).contains(&digits)) {
+            let p = self.warning(path, format!("电话“{phone}”看起来不对"));
+            Self::expect(p, "7 到 15 位数字，可含空格、-、+ 和括号，如 010-5824 6003");
+        }
+    }
+
+    fn audit(&mut self, record: &Record) {
+        let audit = &record.audit;
+        if audit.end < audit.start {
+            let p = self.error("audit.end", format!("审查结束（{}）早于审查开始（{}）", audit.end, audit.start));
+            Self::expect(p, "结束时间不早于开始时间");
+        }
+        if let Some(shopping) = &audit.mystery_shopping {
+            for (name, range) in [("on_site", &shopping.on_site), ("off_site", &shopping.off_site)] {
+                if let Some(range) = range
+                    && range.to < range.from
+                {
+                    let p = self.error(format!("audit.mystery_shopping.{name}.to"), "暗访结束日期早于开始日期");
+                    Self::expect(p, "to 不早于 from");
+                }
+            }
+        }
+        let leaders = audit.team.iter().filter(|m| m.role == TeamRole::Leader).count();
+        if audit.team.is_empty() {
+            let p = self.error("audit.team", "审查组没有成员");
+            Self::expect(p, "至少一名成员，其中恰好一名组长（role: leader）");
+        } else if leaders != 1 {
+            let p = self.error("audit.team", format!("审查组必须恰好有一名组长，现有 {leaders} 名"));
+            Self::expect(p, "审查组成员中恰好一人 role: leader（组长）");
+        }
+        let mut codes = std::collections::HashSet::new();
+        for (i, member) in audit.team.iter().enumerate() {
+            let path = format!("audit.team[{i}]");
+            self.required(&format!("{path}.code"), &member.code, "成员代码");
+            self.required(&format!("{path}.name"), &member.name, "成员姓名");
+            if !codes.insert(member.code.trim()) {
+                let p = self.error(format!("{path}.code"), format!("成员代码“{}”重复", member.code));
+                Self::expect(p, "每名成员一个不同的代码，如 A、B、C");
+            }
+            if member.role == TeamRole::Leader || member.role == TeamRole::Member {
+                self.required(&format!("{path}.registration"), &member.registration, "审查员注册证书号");
+            }
+            if !member.phone.trim().is_empty() {
+                self.phone(&format!("{path}.phone"), &member.phone);
+            }
+        }
+        self.required_prose("audit.sampling", &audit.sampling, "评价抽样方法说明");
+    }
+
+    /// Rules that depend on whether there was a previous audit: 1.12's period, 1.14, 5.
+    fn follow_up(&mut self, record: &Record) {
+        let audit = &record.audit;
+        let follows = record.audit_type.follows_previous_audit();
+        let kind = record.audit_type.label();
+        match (follows, audit.previous_end) {
+            (true, None) => {
+                let p = self.error("audit.previous_end", format!("{kind}须写明上次审查结束日期（审查覆盖时期的起点）"));
+                Self::expect(p, "previous_end: 上次审查的最后一天，如 2024-11-28");
+            }
+            (false, Some(_)) => {
+                let p = self.error("audit.previous_end", "初次认证没有上次审查，不应写 previous_end");
+                Self::expect(p, "删去 previous_end，或把 audit_type 改为 surveillance / recertification");
+            }
+            (true, Some(previous)) if previous >= audit.start.date => {
+                let p = self.error(
+                    "audit.previous_end",
+                    format!("上次审查结束日期（{previous}）不早于本次审查开始（{}）", audit.start.date),
+                );
+                Self::expect(p, "早于本次审查开始的日期");
+            }
+            _ => {}
+        }
+        match (follows, &record.changes) {
+            (true, None) => {
+                let p = self.error("changes", format!("{kind}须填写 1.14 组织变更信息"));
+                Self::expect(p, "changes: 列出变更；全部无变更时写 changes: {}");
+            }
+            (false, Some(_)) => {
+                let p = self.error("changes", "1.14 组织变更信息只适用于监督和再认证审查");
+                Self::expect(p, "初次认证删去 changes");
+            }
+            _ => {}
+        }
+        if let Some(changes) = &record.changes {
+            let client = &record.client;
+            self.change("changes.name", &changes.name, &client.name, "client.name", "组织名称");
+            self.change(
+                "changes.registered_address",
+                &changes.registered_address,
+                &client.registered_address,
+                "client.registered_address",
+                "注册地址",
+            );
+            self.change(
+                "changes.business_address",
+                &changes.business_address,
+                &client.audit_address,
+                "client.audit_address",
+                "经营地址",
+            );
+        }
+        match (follows, &record.certificate_use) {
+            (true, None) => {
+                let p = self.error("certificate_use", format!("{kind}须填写第 5 部分证书及标志使用情况"));
+                Self::expect(p, "如 certificate_use: 未见证书及标志违规使用情况");
+            }
+            (true, Some(text)) => self.required_prose("certificate_use", text, "证书及标志使用情况"),
+            (false, Some(_)) => {
+                let p = self.error("certificate_use", "证书及标志使用只适用于监督和再认证审查");
+                Self::expect(p, "初次认证删去 certificate_use");
+            }
+            (false, None) => {}
+        }
+    }
+
+    /// A stated change must end at the record's current value.
+    fn change(&mut self, path: &str, change: &Option<Change>, current: &str, current_path: &str, what: &str) {
+        let Some(change) = change else { return };
+        if change.to.trim() != current.trim() {
+            let p = self.error(
+                format!("{path}.to"),
+                format!("{what}变更后的值“{}”与 {current_path}“{current}”不一致", change.to),
+            );
+            Self::expect(p, &format!("to 与 {current_path} 相同"));
+        }
+        if change.from.trim() == change.to.trim() {
+            let p = self.error(format!("{path}.from"), format!("{what}变更前后相同"));
+            Self::expect(p, "没有变更时删去这一项（报告印“无变更”）");
+        }
+    }
+
+    fn remote(&mut self, record: &Record) {
+        let method = record.audit.method;
+        match (method.is_remote(), &record.remote_audit) {
+            (true, None) => {
+                let p = self.error("remote_audit", format!("审查方式为{}，须填写 1.17 远程审核情况", method.label()));
+                Self::expect(p, "remote_audit: location、scope、ict_tools、security_agreement、ict_effective");
+            }
+            (false, Some(_)) => {
+                let p = self.error("remote_audit", "现场审核不适用 1.17 远程审核");
+                Self::expect(p, "删去 remote_audit，或把 audit.method 改为 remote / combined");
+            }
+            (true, Some(remote)) => {
+                self.required("remote_audit.location", &remote.location, "远程审核地点");
+                self.required("remote_audit.scope", &remote.scope, "远程审核范围");
+                self.required("remote_audit.ict_tools", &remote.ict_tools, "使用的 ICT 工具");
+            }
+            (false, None) => {}
+        }
+    }
+
+    fn scores(&mut self, record: &Record, scheme: &Scheme) {
+        let missing: Vec<&str> = scheme
+            .indicators()
+            .filter(|i| !record.scores.contains_key(&i.key))
+            .map(|i| i.name.as_str())
+            .collect();
+        if !missing.is_empty() {
+            let p = self.error("scores", format!("以下指标没有得分：{}", missing.join("、")));
+            Self::expect(p, "每个指标写得分、excluded（删减）或 derived（按扣分计算）");
+        }
+        for (key, score) in &record.scores {
+            let path = format!("scores.{key}");
+            let Some(indicator) = scheme.indicator(key) else {
+                let p = self.error(path, format!("“{key}”不是评分体系 {} 的指标", scheme.standard));
+                Self::expect(p, &format!("以下之一：{}", scheme.indicator_keys()));
+                continue;
+            };
+            let deductions: Vec<f64> = record
+                .findings
+                .iter()
+                .filter_map(|f| f.deduction.as_ref())
+                .filter(|d| d.indicator == *key)
+                .map(|d| deduction_points(d, indicator.max))
+                .collect();
+            match *score {
+                IndicatorScore::Stated(points) if !(0.0..=indicator.max).contains(&points) => {
+                    let p = self.error(
+                        path,
+                        format!("{}的得分 {} 超出范围", indicator.name, number(points)),
+                    );
+                    Self::expect(p, &format!("0 到 {} 之间", number(indicator.max)));
+                }
+                IndicatorScore::Stated(points) if !deductions.is_empty() => {
+                    let derived = (indicator.max - deductions.iter().sum::<f64>()).max(0.0);
+                    if (derived - points).abs() > EPSILON {
+                        let p = self.error(
+                            path,
+                            format!(
+                                "{}写明得分 {}，但发现项扣分后应为 {}（分值 {} − 扣分 {}）",
+                                indicator.name,
+                                number(points),
+                                number(derived),
+                                number(indicator.max),
+                                number(deductions.iter().sum()),
+                            ),
+                        );
+                        Self::expect(p, "得分与发现项的扣分一致，或写 derived 由扣分计算");
+                    }
+                }
+                IndicatorScore::Excluded if !deductions.is_empty() => {
+                    let p = self.error(path, format!("{}已删减，但仍有发现项对其扣分", indicator.name));
+                    Self::expect(p, "删减的指标不扣分");
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn findings(&mut self, record: &Record, scheme: &Scheme) {
+        if record.findings.is_empty() {
+            let p = self.error("findings", "没有评价结果（发现项）");
+            Self::expect(p, "至少一条：aspect（方面）与 text（评价结果）");
+        }
+        let mut bonuses = 0;
+        for (i, finding) in record.findings.iter().enumerate() {
+            let path = format!("findings[{i}]");
+            self.required(&format!("{path}.aspect"), &finding.aspect, "方面");
+            self.required_prose(&format!("{path}.text"), &finding.text, "评价结果");
+            let effects = [finding.deduction.is_some(), finding.special_deduction.is_some(), finding.special_bonus.is_some()];
+            if effects.iter().filter(|e| **e).count() > 1 {
+                let p = self.error(path.clone(), "一条发现项只能是扣分、特别扣分项或特别加分项中的一种");
+                Self::expect(p, "分成几条发现项分别记录");
+            }
+            if let Some(deduction) = &finding.deduction {
+                let path = format!("{path}.deduction");
+                match scheme.indicator(&deduction.indicator) {
+                    None => {
+                        let p = self.error(
+                            format!("{path}.indicator"),
+                            format!("“{}”不是评分体系的指标", deduction.indicator),
+                        );
+                        Self::expect(p, &format!("以下之一：{}", scheme.indicator_keys()));
+                    }
+                    Some(indicator) => self.deduction_form(&path, deduction, indicator.max),
+                }
+            }
+            if let Some(special) = &finding.special_deduction {
+                self.required(
+                    &format!("{path}.special_deduction.corrective_action"),
+                    &special.corrective_action,
+                    "特别扣分项的整改要求",
+                );
+            }
+            if let Some(reason) = &finding.special_bonus {
+                self.required(&format!("{path}.special_bonus"), reason, "特别加分项的理由");
+                bonuses += 1;
+                if bonuses > scheme.special_bonus.max_count {
+                    let p = self.error(
+                        format!("{path}.special_bonus"),
+                        format!("特别加分项最多 {} 个", scheme.special_bonus.max_count),
+                    );
+                    Self::expect(p, "只保留一个特别加分项");
+                }
+            }
+        }
+    }
+
+    /// A deduction is exactly one of: `whole`, `points`, or `samples` with `nonconforming`.
+    fn deduction_form(&mut self, path: &str, d: &crate::record::Deduction, max: f64) {
+        let proportional = d.samples.is_some() || d.nonconforming.is_some();
+        let forms = [d.whole, d.points.is_some(), proportional].iter().filter(|f| **f).count();
+        let expected = "whole: true、points: 扣分数，或 samples 与 nonconforming 之一";
+        if forms != 1 {
+            let p = self.error(path, "扣分方式须且只能写一种");
+            Self::expect(p, expected);
+            return;
+        }
+        if let Some(points) = d.points
+            && !(points > 0.0 && points <= max)
+        {
+            let p = self.error(format!("{path}.points"), format!("扣分 {} 超出范围", number(points)));
+            Self::expect(p, &format!("大于 0、不超过该指标分值 {}", number(max)));
+        }
+        if proportional {
+            match (d.samples, d.nonconforming) {
+                (Some(samples), Some(bad)) if samples > 0 && bad <= samples => {}
+                (Some(_), Some(_)) => {
+                    let p = self.error(format!("{path}.nonconforming"), "不符合样本数超过抽样数（或抽样数为 0）");
+                    Self::expect(p, "0 < samples，且 nonconforming ≤ samples");
+                }
+                _ => {
+                    let p = self.error(path, "按比例扣分须同时写 samples（抽样数）和 nonconforming（不符合数）");
+                    Self::expect(p, expected);
+                }
+            }
+        }
+    }
+
+    /// 1.9 and 6 print the recommended level: the computed one, or a lower one with a reason.
+    fn levels(&mut self, record: &Record, scheme: &Scheme, sheet: &ScoreSheet) {
+        let Some(key) = &record.scope.level else { return };
+        let Some(chosen) = scheme.levels.iter().position(|l| &l.key == key) else {
+            let p = self.error("scope.level", format!("“{key}”不是评分体系的星级"));
+            Self::expect(p, &format!("以下之一：{}（或删去，使用计算所得星级）", scheme.level_keys()));
+            return;
+        };
+        let Some(outcome) = sheet.outcome else { return };
+        match sheet.level() {
+            None => {
+                let p = self.error("scope.level", format!("评价不合格（{}），不能推荐星级", outcome_words(outcome)));
+                Self::expect(p, "删去 scope.level");
+            }
+            Some(computed) if chosen > computed => {
+                let p = self.error(
+                    "scope.level",
+                    format!(
+                        "推荐的{}高于评分所得的{}",
+                        scheme.levels[chosen].name, scheme.levels[computed].name
+                    ),
+                );
+                Self::expect(p, &format!("不高于 {}，或删去使用计算结果", scheme.levels[computed].key));
+            }
+            Some(computed) if chosen < computed && record.scope.level_reason.as_deref().is_none_or(|r| r.trim().is_empty()) => {
+                let p = self.error(
+                    "scope.level",
+                    format!(
+                        "推荐的{}低于评分所得的{}，须说明理由",
+                        scheme.levels[chosen].name, scheme.levels[computed].name
+                    ),
+                );
+                Self::expect(p, "scope.level_reason: 审查组决定降低星级的理由");
+            }
+            _ => {}
+        }
+    }
+
+    fn narratives(&mut self, record: &Record) {
+        let o = &record.overview;
+        self.required_prose("overview.introduction", &o.introduction, "服务体系概述");
+        self.required_prose("overview.pre_sale", &o.pre_sale, "售前服务概述");
+        self.required_prose("overview.in_sale", &o.in_sale, "售中服务概述");
+        self.required_prose("overview.after_sale", &o.after_sale, "售后服务概述");
+        self.required_prose("overview.methods", &o.methods, "评价方法");
+        self.required_prose("overview.summary", &o.summary, "总结与建议");
+        if record.client.is_multi_site() && o.multi_site_management.as_ref().is_none_or(Prose::is_blank) {
+            let p = self.warning("overview.multi_site_management", "多场所组织宜说明其管理模式");
+            Self::expect(p, "overview.multi_site_management: 总部与分场所的管理方式");
+        }
+        match &record.internal_evaluation {
+            None => {
+                let p = self.error("internal_evaluation", "没有填写受评价方的内部评价");
+                Self::expect(p, "internal_evaluation: date、evaluators、score、assessment");
+            }
+            Some(internal) => {
+                if internal.date >= record.audit.start.date {
+                    let p = self.error(
+                        "internal_evaluation.date",
+                        format!("内部评价日期（{}）不早于本次审查开始（{}）", internal.date, record.audit.start.date),
+                    );
+                    Self::expect(p, "审查开始之前的日期");
+                }
+                if internal.evaluators.iter().all(|e| e.trim().is_empty()) {
+                    let p = self.error("internal_evaluation.evaluators", "没有内部评价人员");
+                    Self::expect(p, "至少一名内部评价人员的姓名");
+                }
+                if !(0.0..=100.0).contains(&internal.score) {
+                    let p = self.error("internal_evaluation.score", "内部评价得分超出范围");
+                    Self::expect(p, "0 到 100 之间");
+                }
+                self.required_prose("internal_evaluation.assessment", &internal.assessment, "对内部评价人员能力的评价");
+            }
+        }
+        for (i, group) in record.suggestions.iter().enumerate() {
+            self.required(&format!("suggestions[{i}].aspect"), &group.aspect, "建议的方面");
+            for (j, item) in group.items.iter().enumerate() {
+                self.required(&format!("suggestions[{i}].items[{j}].lead"), &item.lead, "建议标题");
+                self.required_prose(&format!("suggestions[{i}].items[{j}].text"), &item.text, "建议内容");
+            }
+        }
+    }
+
+    fn conclusion(&mut self, record: &Record) {
+        let conclusion = &record.conclusion;
+        self.required("conclusion.author", &conclusion.author, "报告编制人");
+        match conclusion.date {
+            None => {
+                let p = self.error("conclusion.date", "没有编制日期");
+                Self::expect(p, "报告编制日期，不早于审查结束，如 2025-12-03");
+            }
+            Some(date) if date < record.audit.end.date => {
+                let p = self.error(
+                    "conclusion.date",
+                    format!("编制日期（{date}）早于审查结束（{}）", record.audit.end.date),
+                );
+                Self::expect(p, "不早于审查结束的日期");
+            }
+            Some(_) => {}
+        }
+        if record.audit_type == AuditType::Initial
+            && conclusion.recommendation == Some(crate::record::SpecialRecommendation::Restore)
+        {
+            let p = self.error("conclusion.recommendation", "初次认证不能推荐恢复认证注册资格");
+            Self::expect(p, "删去 recommendation，或改为 scope_change");
+        }
+    }
+}
+
+/// Why an evaluation failed, in words.
+fn outcome_words(outcome: crate::score::Outcome) -> &'static str {
+    match outcome {
+        crate::score::Outcome::Passed { .. } => "合格",
+        crate::score::Outcome::FailedScore => "评分低于合格分",
+        crate::score::Outcome::FailedSpecialDeductions => "特别扣分项过多",
+    }
+}
