@@ -13,8 +13,8 @@
 //! [`pipeline`] strings the first three together for the CLI and for embedders; [`output`]
 //! writes files atomically.
 
-//pub mod batch;
-//pub mod cycle;
+pub mod batch;
+pub mod cycle;
 pub mod date;
 pub mod diagnostic;
 pub mod load;

@@ -2,6 +2,7 @@
 //!
 //! Exit codes: 0 ok, 1 a record is invalid (or a batch record failed), 2 usage or I/O error.
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -10,7 +11,7 @@ use clap::{Parser, Subcommand};
 use certreport::diagnostic::Diagnostic;
 use certreport::pipeline::{self, Checked};
 use certreport::render::Engine;
-use certreport::output;
+use certreport::{batch, cycle, output};
 
 #[derive(Parser)]
 #[command(name = "certreport", version, about = "由 YAML 审查记录生成 GB/T 27922 服务认证审查报告 PDF")]
@@ -73,7 +74,11 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Render { record, output, font_path } => render(&record, output, &font_path),
         Command::Check { records } => check(&records),
-        _ => 2,
+        Command::Batch { inputs, out_dir, jobs, check_only, font_path } => {
+            let options = batch::Options { out_dir, jobs, check_only, font_dirs: font_path, progress: std::io::stderr().is_terminal() };
+            batch_command(&inputs, &options)
+        }
+        Command::Next { record, output, audit_date } => next(&record, output, audit_date.as_deref()),
     };
     ExitCode::from(code)
 }
@@ -156,3 +161,27 @@ fn check(records: &[PathBuf]) -> u8 {
     worst
 }
 
+fn batch_command(inputs: &[PathBuf], options: &batch::Options) -> u8 {
+    match batch::run(inputs, options) {
+        Ok(summary) if summary.all_succeeded() => OK,
+        Ok(_) => INVALID,
+        Err(why) => {
+            eprintln!("错误：{why}");
+            USAGE_OR_IO
+        }
+    }
+}
+
+fn next(record: &Path, output: Option<PathBuf>, audit_date: Option<&str>) -> u8 {
+    match cycle::next_record_file(record, output.as_deref(), audit_date) {
+        Ok(written) => {
+            println!("已生成下一次审查的记录 {}：请填写得分、评价结果、概述与结论，再运行 certreport check", written.display());
+            OK
+        }
+        Err(cycle::NextError::Invalid(diagnostics)) => load_failure(record, &diagnostics),
+        Err(cycle::NextError::Usage(why)) => {
+            eprintln!("错误：{why}");
+            USAGE_OR_IO
+        }
+    }
+}

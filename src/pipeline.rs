@@ -45,7 +45,8 @@ pub fn check_source(source: Source) -> CheckResult {
 /// Validates and scores a loaded record.
 pub fn check_loaded(loaded: LoadedRecord) -> Checked {
     let sheet = score::score(&loaded.record, &loaded.scheme);
-    let mut diagnostics: Vec<Diagnostic> = validate::validate(&loaded.record, &loaded.scheme, &sheet)
+    let mut diagnostics: Vec<Diagnostic> =
+        validate::validate(&loaded.record, loaded.previous.as_ref(), &loaded.scheme, &sheet)
         .into_iter()
         .map(|problem| loaded.source.place(problem))
         .collect();

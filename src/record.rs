@@ -30,6 +30,10 @@ pub struct Record {
     pub project_number: String,
     /// 审查类型
     pub audit_type: AuditType,
+    /// 第几次监督审查 (1 or 2) of a surveillance audit; default 1. `next` uses it to know
+    /// when recertification is due.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub surveillance_number: Option<u8>,
     /// 受审查方
     pub client: Client,
     /// 1.9 审查范围

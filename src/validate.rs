@@ -8,10 +8,14 @@ use crate::record::{AuditType, Change, IndicatorScore, Record, TeamRole};
 use crate::scheme::{Scheme, number};
 use crate::score::{EPSILON, ScoreSheet, deduction_points};
 
-/// Checks a record against every rule. `sheet` is the record's score under `scheme`.
-pub fn validate(record: &Record, scheme: &Scheme, sheet: &ScoreSheet) -> Vec<Problem> {
+/// Checks a record against every rule. `previous` is last year's record when the record names
+/// it; `sheet` is the record's score under `scheme`.
+pub fn validate(record: &Record, previous: Option<&Record>, scheme: &Scheme, sheet: &ScoreSheet) -> Vec<Problem> {
     let mut rules = Rules::default();
     rules.head(record);
+    if let Some(previous) = previous {
+        rules.previous(record, previous);
+    }
     rules.client(record);
     rules.audit(record);
     rules.follow_up(record);
@@ -70,6 +74,44 @@ impl Rules {
             Self::expect(p, "如 20913-2024-SA（编号-年份-类别）");
         }
         self.required("scope.text", &record.scope.text, "审查范围");
+    }
+
+    /// A record that names last year's: 1.14 is computed from the two, and the period joins.
+    fn previous(&mut self, record: &Record, previous: &Record) {
+        let computed = crate::cycle::computed_changes(previous, record);
+        let stated = record.changes.as_ref();
+        let fields = [
+            ("name", stated.and_then(|c| c.name.as_ref()), "组织名称"),
+            ("registered_address", stated.and_then(|c| c.registered_address.as_ref()), "注册地址"),
+            ("business_address", stated.and_then(|c| c.business_address.as_ref()), "经营地址"),
+        ];
+        for ((field, stated, what), computed) in fields.into_iter().zip(computed) {
+            let Some(stated) = stated else { continue };
+            if computed.as_ref() != Some(stated) {
+                let actual = match &computed {
+                    Some(c) => format!("上次记录为“{}”，本次为“{}”", c.from, c.to),
+                    None => "两份记录中相同，没有变更".to_owned(),
+                };
+                let p = self.error(format!("changes.{field}"), format!("写明的{what}变更与上次记录不符：{actual}"));
+                Self::expect(p, "删去这一项，由两份记录自动得出；或改正记录");
+            }
+        }
+        if let Some(previous_end) = record.audit.previous_end
+            && previous_end != previous.audit.end.date
+        {
+            let p = self.error(
+                "audit.previous_end",
+                format!("上次审查结束日期 {previous_end} 与上次记录的审查结束 {} 不一致", previous.audit.end.date),
+            );
+            Self::expect(p, &format!("previous_end: {}", previous.audit.end.date));
+        }
+        if previous.project_number.trim() != record.project_number.trim() {
+            let p = self.warning(
+                "project_number",
+                format!("项目编号与上次记录（{}）不同", previous.project_number),
+            );
+            Self::expect(p, "同一认证项目沿用同一项目编号");
+        }
     }
 
     fn client(&mut self, record: &Record) {
@@ -157,6 +199,17 @@ impl Rules {
         let audit = &record.audit;
         let follows = record.audit_type.follows_previous_audit();
         let kind = record.audit_type.label();
+        match (record.audit_type, record.surveillance_number) {
+            (AuditType::Surveillance, Some(n)) if !(1..=2).contains(&n) => {
+                let p = self.error("surveillance_number", format!("第 {n} 次监督不在认证周期内"));
+                Self::expect(p, "1 或 2（三年周期内的两次监督）");
+            }
+            (AuditType::Initial | AuditType::Recertification, Some(_)) => {
+                let p = self.error("surveillance_number", "只有监督审查才写第几次监督");
+                Self::expect(p, "删去 surveillance_number");
+            }
+            _ => {}
+        }
         match (follows, audit.previous_end) {
             (true, None) => {
                 let p = self.error("audit.previous_end", format!("{kind}须写明上次审查结束日期（审查覆盖时期的起点）"));

@@ -205,6 +205,8 @@ pub struct LoadedRecord {
     pub record: Record,
     pub profile: Profile,
     pub scheme: Arc<Scheme>,
+    /// Last year's record, when this one names it with `previous:`.
+    pub previous: Option<Record>,
 }
 
 /// Loads a record file, its profile and its scheme. All problems found are returned.
@@ -236,8 +238,14 @@ pub fn load_source(source: Source) -> Result<LoadedRecord, Vec<Diagnostic>> {
     }
     .map_err(|d| problems.push(d))
     .ok();
-    match (profile, scheme) {
-        (Some(profile), Some(scheme)) => Ok(LoadedRecord { source, record, profile, scheme }),
+    let previous = match &record.previous {
+        None => Ok(None),
+        Some(name) => load_referenced(&source, "previous", name, |file| Source::read(file)?.parse::<Record>()).map(Some),
+    }
+    .map_err(|d| problems.push(d))
+    .ok();
+    match (profile, scheme, previous) {
+        (Some(profile), Some(scheme), Some(previous)) => Ok(LoadedRecord { source, record, profile, scheme, previous }),
         _ => Err(problems),
     }
 }

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 use typst::foundations::Datetime;
 use typst_layout::PagedDocument;
-use typst::syntax::{FileId, Source};
+use typst::syntax::Source;
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt};
 use typst_pdf::{PdfOptions, Timestamp};
@@ -23,7 +23,19 @@ use fonts::FontSet;
 use view::ReportView;
 
 /// The template files, embedded: (virtual path, text).
-const TEMPLATES: [(&str, &str); 1] = [("/report.typ", include_str!("../../templates/report.typ"))];
+const TEMPLATES: [(&str, &str); 2] = [
+    ("/report.typ", include_str!("../../templates/report.typ")),
+    ("/summary.typ", include_str!("../../templates/summary.typ")),
+];
+
+/// Which document to typeset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Template {
+    /// 服务认证审查报告, from a [`ReportView`].
+    Report = 0,
+    /// 汇总表 of a batch, from a [`crate::batch::Summary`].
+    Summary = 1,
+}
 
 /// How many compilations a cached result may go unused before it is evicted.
 const CACHE_MAX_AGE: usize = 10;
@@ -33,7 +45,6 @@ pub struct Engine {
     library: LazyHash<Library>,
     fonts: FontSet,
     templates: Vec<Source>,
-    main: FileId,
 }
 
 impl Engine {
@@ -46,7 +57,6 @@ impl Engine {
         Ok(Engine {
             library: LazyHash::new(Library::builder().build()),
             fonts: FontSet::new(font_dirs)?,
-            main: templates[0].id(),
             templates,
         })
     }
@@ -56,9 +66,10 @@ impl Engine {
         self.fonts.len()
     }
 
-    /// Typesets a report view into a document.
-    pub fn typeset(&self, view: &ReportView) -> Result<PagedDocument, String> {
-        let world = world::ReportWorld::new(self, view.to_json(), datetime(view.meta.report_date));
+    /// Typesets a template with its data (the JSON of `/data.json`) into a document.
+    pub fn typeset(&self, template: Template, data: Vec<u8>, today: Date) -> Result<PagedDocument, String> {
+        let main = self.templates[template as usize].id();
+        let world = world::ReportWorld::new(self, main, data, datetime(today));
         let result = typst::compile::<PagedDocument>(&world).output;
         // Keep the process-wide cache bounded, after failures too.
         typst::comemo::evict(CACHE_MAX_AGE);
@@ -68,12 +79,13 @@ impl Engine {
         })
     }
 
-    /// Exports a document as PDF bytes: the same document always gives the same bytes.
-    pub fn export(&self, document: &PagedDocument, view: &ReportView) -> Result<Vec<u8>, String> {
+    /// Exports a document as PDF bytes: the same document, ident and date always give the
+    /// same bytes.
+    pub fn export(&self, document: &PagedDocument, ident: &str, date: Date) -> Result<Vec<u8>, String> {
         let options = PdfOptions {
-            ident: typst::foundations::Smart::Custom(format!("certreport:{}", view.head.project_number)),
+            ident: typst::foundations::Smart::Custom(format!("certreport:{ident}")),
             creator: typst::foundations::Smart::Custom(Some(format!("certreport {}", env!("CARGO_PKG_VERSION")))),
-            timestamp: Some(Timestamp::new_utc(datetime(view.meta.report_date))),
+            timestamp: Some(Timestamp::new_utc(datetime(date))),
             ..PdfOptions::default()
         };
         typst_pdf::pdf(document, &options).map_err(|errors| {
@@ -82,10 +94,11 @@ impl Engine {
         })
     }
 
-    /// Typesets and exports in one step.
+    /// Typesets and exports a report in one step.
     pub fn render(&self, view: &ReportView) -> Result<Vec<u8>, String> {
-        let document = self.typeset(view)?;
-        self.export(&document, view)
+        let date = view.meta.report_date;
+        let document = self.typeset(Template::Report, view.to_json(), date)?;
+        self.export(&document, &view.head.project_number, date)
     }
 }
 

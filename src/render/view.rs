@@ -305,7 +305,7 @@ impl ReportView {
                 project_number: record.project_number.clone(),
                 audit_types: boxes(AuditType::ALL.map(AuditType::label), |i| AuditType::ALL[i] == record.audit_type),
             },
-            basic: basic(record, scheme, &profile.scope_code, level),
+            basic: basic(record, loaded.previous.as_ref(), scheme, &profile.scope_code, level),
             scores: scores(record, scheme, sheet),
             overview: overview(record, scheme),
             suggestions: record
@@ -342,7 +342,13 @@ fn chosen_level<'a>(record: &Record, scheme: &'a Scheme, sheet: &ScoreSheet) -> 
     }
 }
 
-fn basic(record: &Record, scheme: &Scheme, scope_code: &str, level: Option<&crate::scheme::Level>) -> Basic {
+fn basic(
+    record: &Record,
+    previous: Option<&Record>,
+    scheme: &Scheme,
+    scope_code: &str,
+    level: Option<&crate::scheme::Level>,
+) -> Basic {
     let client = &record.client;
     let audit = &record.audit;
     let level_text = level.map(|l| format!("（{}）", l.name)).unwrap_or_default();
@@ -392,7 +398,7 @@ fn basic(record: &Record, scheme: &Scheme, scope_code: &str, level: Option<&crat
                 phone: m.phone.clone(),
             })
             .collect(),
-        changes: record.audit_type.follows_previous_audit().then(|| changes(record)),
+        changes: record.audit_type.follows_previous_audit().then(|| changes(record, previous)),
         incidents: [
             ("现场评价前一年内发生的重大服务质量事故", &record.incidents.quality_accidents),
             ("现场评价前一年内发生的相关方投诉", &record.incidents.complaints),
@@ -441,8 +447,13 @@ fn mystery(record: &Record) -> Vec<MysteryLine> {
     ]
 }
 
-fn changes(record: &Record) -> ChangesView {
-    let changes = record.changes.clone().unwrap_or_default();
+/// 1.14: computed from last year's record when the record names it, else as stated.
+fn changes(record: &Record, previous: Option<&Record>) -> ChangesView {
+    let mut changes = record.changes.clone().unwrap_or_default();
+    if let Some(previous) = previous {
+        [changes.name, changes.registered_address, changes.business_address] =
+            crate::cycle::computed_changes(previous, record);
+    }
     let mut runs = Vec::new();
     let mut push = |text: String, bold: bool| runs.push(Run { text, bold });
     let entries: [(&str, &Option<Change>); 3] = [

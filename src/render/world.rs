@@ -1,4 +1,4 @@
-//! The Typst `World` of one report: the only door through which the template sees anything.
+//! The Typst `World` of one document: the only door through which the template sees anything.
 //!
 //! It serves the embedded template files and one virtual file, `/data.json`, that holds the
 //! report's data. Nothing else exists for the template: no path on disk is readable, no
@@ -25,14 +25,15 @@ pub fn file_id(path: &str) -> FileId {
 /// The world of one report: the shared engine plus this report's data.
 pub struct ReportWorld<'a> {
     engine: &'a Engine,
+    main: FileId,
     data: Bytes,
     data_id: FileId,
     today: Datetime,
 }
 
 impl<'a> ReportWorld<'a> {
-    pub fn new(engine: &'a Engine, data: Vec<u8>, today: Datetime) -> Self {
-        ReportWorld { engine, data: Bytes::new(data), data_id: file_id(DATA_PATH), today }
+    pub fn new(engine: &'a Engine, main: FileId, data: Vec<u8>, today: Datetime) -> Self {
+        ReportWorld { engine, main, data: Bytes::new(data), data_id: file_id(DATA_PATH), today }
     }
 }
 
@@ -46,7 +47,7 @@ impl World for ReportWorld<'_> {
     }
 
     fn main(&self) -> FileId {
-        self.engine.main
+        self.main
     }
 
     fn source(&self, id: FileId) -> FileResult<Source> {

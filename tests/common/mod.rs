@@ -1,0 +1,95 @@
+//! Shared helpers of the integration tests: run the real binary on real records in a
+//! temporary folder, and read the produced PDFs back with poppler-utils.
+
+#![allow(dead_code)] // each test crate uses its own subset of the helpers
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub const EXAMPLE: &str = "examples/baihuan-2025.yaml";
+pub const PROFILE: &str = "examples/cb-profile.yaml";
+
+pub fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+/// The example record's text.
+pub fn example_text() -> String {
+    std::fs::read_to_string(repo(EXAMPLE)).expect("the example record exists")
+}
+
+/// A temporary folder holding the CB profile, for records written by a test.
+pub struct Workspace {
+    pub dir: tempfile::TempDir,
+}
+
+impl Workspace {
+    pub fn new() -> Workspace {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        std::fs::copy(repo(PROFILE), dir.path().join("cb-profile.yaml")).expect("copy the profile");
+        Workspace { dir }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Writes a record file and returns its path.
+    pub fn write(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.path(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).unwrap();
+        }
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    /// The example record with `from` replaced by `to` (the replacement must apply).
+    pub fn example_with(&self, name: &str, edits: &[(&str, &str)]) -> PathBuf {
+        let mut text = example_text();
+        for (from, to) in edits {
+            assert!(text.contains(from), "the example record contains {from:?}");
+            text = text.replacen(from, to, 1);
+        }
+        self.write(name, &text)
+    }
+}
+
+/// Runs `certreport` with arguments.
+pub fn certreport(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_certreport"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run certreport")
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Runs a poppler tool on a PDF and returns its standard output.
+pub fn poppler(tool: &str, args: &[&str], pdf: &Path) -> String {
+    let output = Command::new(tool)
+        .args(args)
+        .arg(pdf)
+        .args(if tool == "pdftotext" { &["-"][..] } else { &[][..] })
+        .output()
+        .unwrap_or_else(|e| panic!("{tool} is needed for the tests (apt-get install poppler-utils): {e}"));
+    assert!(output.status.success(), "{tool} failed: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// The PDF's text, with the layout kept (one line of the page per line).
+pub fn pdf_text(pdf: &Path) -> String {
+    poppler("pdftotext", &["-layout"], pdf)
+}
+
+/// The PDF's text with all white space removed: for phrases a line break may cut.
+pub fn pdf_text_compact(pdf: &Path) -> String {
+    pdf_text(pdf).chars().filter(|c| !c.is_whitespace()).collect()
+}
