@@ -129,13 +129,15 @@ pub fn run(inputs: &[PathBuf], options: &Options) -> Result<Summary, String> {
     let rows: Vec<Row> = pool.install(|| {
         jobs.par_iter()
             .map(|job| {
-                let row = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| process(job, &engine, options.check_only)))
-                    .unwrap_or_else(|_| Row {
-                        file: job.input.display().to_string(),
-                        status: Some(Status::Failed),
-                        first_error: format!("{}: 内部错误（程序崩溃），请报告此问题", job.input.display()),
-                        ..Row::default()
-                    });
+                let row = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    process(job, &engine, options.check_only)
+                }))
+                .unwrap_or_else(|_| Row {
+                    file: job.input.display().to_string(),
+                    status: Some(Status::Failed),
+                    first_error: format!("{}: 内部错误（程序崩溃），请报告此问题", job.input.display()),
+                    ..Row::default()
+                });
                 progress.record(&row);
                 row
             })
@@ -290,7 +292,8 @@ fn write_summary(summary: &Summary, engine: &Engine, out_dir: &Path) -> Result<(
     let json = serde_json::to_vec_pretty(summary).expect("the summary serializes");
     write("summary.json", &json)?;
     let date = today();
-    let document = engine.typeset(Template::Summary, serde_json::to_vec(summary).expect("serializes"), date)?;
+    let document =
+        engine.typeset(Template::Summary, serde_json::to_vec(summary).expect("serializes"), date)?;
     let pdf = engine.export(&document, "summary", date)?;
     write("summary.pdf", &pdf)
 }
@@ -298,11 +301,23 @@ fn write_summary(summary: &Summary, engine: &Engine, out_dir: &Path) -> Result<(
 /// The summary as CSV, UTF-8 with a byte-order mark so that Excel reads the Chinese.
 fn csv(summary: &Summary) -> Vec<u8> {
     const HEADER: [&str; 13] = [
-        "文件", "受审查方", "项目编号", "审查类型", "审查开始", "审查结束", "得分", "星级", "是否通过", "输出文件", "状态",
-        "首个错误", "错误行号",
+        "文件",
+        "受审查方",
+        "项目编号",
+        "审查类型",
+        "审查开始",
+        "审查结束",
+        "得分",
+        "星级",
+        "是否通过",
+        "输出文件",
+        "状态",
+        "首个错误",
+        "错误行号",
     ];
     let mut out = String::from("\u{feff}");
-    let line = |fields: Vec<String>| fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(",") + "\r\n";
+    let line =
+        |fields: Vec<String>| fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(",") + "\r\n";
     out.push_str(&line(HEADER.iter().map(|h| h.to_string()).collect()));
     for row in &summary.rows {
         out.push_str(&line(vec![
@@ -332,11 +347,7 @@ fn csv(summary: &Summary) -> Vec<u8> {
 /// with `'` so that a spreadsheet never runs record text as a formula.
 fn csv_field(field: &str) -> String {
     let field = if field.starts_with(['=', '+', '-', '@']) { format!("'{field}") } else { field.to_owned() };
-    if field.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", field.replace('"', "\"\""))
-    } else {
-        field
-    }
+    if field.contains([',', '"', '\n', '\r']) { format!("\"{}\"", field.replace('"', "\"\"")) } else { field }
 }
 
 /// Today's date (UTC), for the summary.
@@ -370,8 +381,10 @@ impl Progress {
         let bar = bar.then(|| {
             let bar = indicatif::ProgressBar::new(total as u64);
             bar.set_style(
-                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} 份 · {per_sec} · 剩余 {eta} {msg}")
-                    .expect("a valid template"),
+                indicatif::ProgressStyle::with_template(
+                    "{bar:40} {pos}/{len} 份 · {per_sec} · 剩余 {eta} {msg}",
+                )
+                .expect("a valid template"),
             );
             bar
         });
@@ -390,7 +403,8 @@ impl Progress {
             None => {
                 let mut done = self.done.lock().expect("progress lock");
                 *done += 1;
-                let detail = if row.status == Some(Status::Ok) { row.output.clone() } else { row.first_error.clone() };
+                let detail =
+                    if row.status == Some(Status::Ok) { row.output.clone() } else { row.first_error.clone() };
                 eprintln!("[{}/{}] {status} {} {detail}", *done, self.total, row.file);
             }
         }

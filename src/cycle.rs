@@ -109,14 +109,21 @@ pub enum NextError {
 
 /// Reads a record file, derives the next record and writes it (never over an existing file).
 /// Returns the path written.
-pub fn next_record_file(file: &Path, output: Option<&Path>, start: Option<&str>) -> Result<PathBuf, NextError> {
+pub fn next_record_file(
+    file: &Path,
+    output: Option<&Path>,
+    start: Option<&str>,
+) -> Result<PathBuf, NextError> {
     let start = start.map(Date::parse).transpose().map_err(NextError::Usage)?;
     let source = Source::read(file).map_err(|d| NextError::Invalid(vec![d]))?;
     let record: Record = source.parse().map_err(|d| NextError::Invalid(vec![d]))?;
     if let Some(start) = start
         && start <= record.audit.end.date
     {
-        return Err(NextError::Usage(format!("下一次审查的开始日期 {start} 须晚于本次审查结束 {}", record.audit.end.date)));
+        return Err(NextError::Usage(format!(
+            "下一次审查的开始日期 {start} 须晚于本次审查结束 {}",
+            record.audit.end.date
+        )));
     }
     let next_start = start.unwrap_or_else(|| record.audit.start.date.add_years(1));
     let output = match output {
@@ -214,7 +221,12 @@ mod tests {
         }
         assert_eq!(
             seen,
-            vec![Stage::Surveillance(1), Stage::Surveillance(2), Stage::Recertification, Stage::Surveillance(1)]
+            vec![
+                Stage::Surveillance(1),
+                Stage::Surveillance(2),
+                Stage::Recertification,
+                Stage::Surveillance(1)
+            ]
         );
     }
 
@@ -246,7 +258,10 @@ mod tests {
 
     #[test]
     fn default_output_moves_the_year() {
-        assert_eq!(default_output(Path::new("r/baihuan-2025.yaml"), 2025, 2026), PathBuf::from("r/baihuan-2026.yaml"));
+        assert_eq!(
+            default_output(Path::new("r/baihuan-2025.yaml"), 2025, 2026),
+            PathBuf::from("r/baihuan-2026.yaml")
+        );
         assert_eq!(default_output(Path::new("r/x.yaml"), 2025, 2026), PathBuf::from("r/x-2026.yaml"));
     }
 

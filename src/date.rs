@@ -61,19 +61,17 @@ impl Date {
     pub fn parse(text: &str) -> Result<Date, String> {
         let expected = || format!("“{text}”不是有效日期：应写成 YYYY-MM-DD，例如 2025-12-03");
         let mut parts = text.trim().split('-');
-        let (Some(y), Some(m), Some(d), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
+        let (Some(y), Some(m), Some(d), None) = (parts.next(), parts.next(), parts.next(), parts.next())
         else {
             return Err(expected());
         };
         let number = |s: &str, len: usize| {
-            (s.len() == len && s.bytes().all(|b| b.is_ascii_digit()))
-                .then(|| s.parse::<u16>().ok())
-                .flatten()
+            (s.len() == len && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse::<u16>().ok()).flatten()
         };
         match (number(y, 4), number(m, 2), number(d, 2)) {
-            (Some(y), Some(m), Some(d)) => Date::new(y, m as u8, d as u8)
-                .ok_or_else(|| format!("日期“{text}”在日历中不存在")),
+            (Some(y), Some(m), Some(d)) => {
+                Date::new(y, m as u8, d as u8).ok_or_else(|| format!("日期“{text}”在日历中不存在"))
+            }
             _ => Err(expected()),
         }
     }
@@ -83,7 +81,7 @@ fn days_in_month(year: u16, month: u8) -> u8 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => 29,
         2 => 28,
         _ => 0,
     }
@@ -130,7 +128,9 @@ impl DateHalf {
     /// Parses `YYYY-MM-DD am|pm|上午|下午`.
     pub fn parse(text: &str) -> Result<DateHalf, String> {
         let expected = || {
-            format!("“{text}”不是有效的审查时间：应写成日期加上午或下午，例如 2025-12-03 am 或 2025-12-03 下午")
+            format!(
+                "“{text}”不是有效的审查时间：应写成日期加上午或下午，例如 2025-12-03 am 或 2025-12-03 下午"
+            )
         };
         let (date, half) = text.trim().split_once(char::is_whitespace).ok_or_else(expected)?;
         let half = match half.trim() {

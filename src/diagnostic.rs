@@ -39,12 +39,7 @@ pub struct Problem {
 
 impl Problem {
     pub fn error(path: impl Into<String>, message: impl Into<String>) -> Problem {
-        Problem {
-            severity: Severity::Error,
-            path: path.into(),
-            message: message.into(),
-            expected: None,
-        }
+        Problem { severity: Severity::Error, path: path.into(), message: message.into(), expected: None }
     }
 
     pub fn warning(path: impl Into<String>, message: impl Into<String>) -> Problem {

@@ -75,7 +75,13 @@ fn main() -> ExitCode {
         Command::Render { record, output, font_path } => render(&record, output, &font_path),
         Command::Check { records } => check(&records),
         Command::Batch { inputs, out_dir, jobs, check_only, font_path } => {
-            let options = batch::Options { out_dir, jobs, check_only, font_dirs: font_path, progress: std::io::stderr().is_terminal() };
+            let options = batch::Options {
+                out_dir,
+                jobs,
+                check_only,
+                font_dirs: font_path,
+                progress: std::io::stderr().is_terminal(),
+            };
             batch_command(&inputs, &options)
         }
         Command::Next { record, output, audit_date } => next(&record, output, audit_date.as_deref()),
@@ -175,7 +181,10 @@ fn batch_command(inputs: &[PathBuf], options: &batch::Options) -> u8 {
 fn next(record: &Path, output: Option<PathBuf>, audit_date: Option<&str>) -> u8 {
     match cycle::next_record_file(record, output.as_deref(), audit_date) {
         Ok(written) => {
-            println!("已生成下一次审查的记录 {}：请填写得分、评价结果、概述与结论，再运行 certreport check", written.display());
+            println!(
+                "已生成下一次审查的记录 {}：请填写得分、评价结果、概述与结论，再运行 certreport check",
+                written.display()
+            );
             OK
         }
         Err(cycle::NextError::Invalid(diagnostics)) => load_failure(record, &diagnostics),

@@ -47,9 +47,9 @@ pub fn check_loaded(loaded: LoadedRecord) -> Checked {
     let sheet = score::score(&loaded.record, &loaded.scheme);
     let mut diagnostics: Vec<Diagnostic> =
         validate::validate(&loaded.record, loaded.previous.as_ref(), &loaded.scheme, &sheet)
-        .into_iter()
-        .map(|problem| loaded.source.place(problem))
-        .collect();
+            .into_iter()
+            .map(|problem| loaded.source.place(problem))
+            .collect();
     diagnostics.sort_by_key(|d| (d.line, d.column));
     Checked { loaded, sheet, diagnostics }
 }

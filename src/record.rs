@@ -89,8 +89,7 @@ pub enum AuditType {
 }
 
 impl AuditType {
-    pub const ALL: [AuditType; 3] =
-        [AuditType::Initial, AuditType::Surveillance, AuditType::Recertification];
+    pub const ALL: [AuditType; 3] = [AuditType::Initial, AuditType::Surveillance, AuditType::Recertification];
 
     /// The head's box label: 初次认证 / 保持认证 / 再认证.
     pub fn label(self) -> &'static str {

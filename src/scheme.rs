@@ -92,8 +92,8 @@ impl Scheme {
         static BUILTIN: OnceLock<Arc<Scheme>> = OnceLock::new();
         BUILTIN
             .get_or_init(|| {
-                let scheme: Scheme = serde_saphyr::from_str(BUILTIN_SOURCE)
-                    .expect("the embedded scheme is valid YAML");
+                let scheme: Scheme =
+                    serde_saphyr::from_str(BUILTIN_SOURCE).expect("the embedded scheme is valid YAML");
                 scheme.check().expect("the embedded scheme is consistent");
                 Arc::new(scheme)
             })
@@ -187,11 +187,7 @@ impl Scheme {
 /// cut (never rounded up): 94.96 prints as 94.9.
 pub fn number(value: f64) -> String {
     let tenths = (value * 10.0 + 1e-6).floor();
-    if tenths % 10.0 == 0.0 {
-        format!("{}", (tenths / 10.0) as i64)
-    } else {
-        format!("{:.1}", tenths / 10.0)
-    }
+    if tenths % 10.0 == 0.0 { format!("{}", (tenths / 10.0) as i64) } else { format!("{:.1}", tenths / 10.0) }
 }
 
 #[cfg(test)]

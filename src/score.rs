@@ -267,7 +267,12 @@ mod tests {
     fn the_reference_report_scores_95_five_star() {
         let scheme = Scheme::builtin();
         let mut record = all_full(&scheme);
-        for (key, points) in [("supervision", 6.0), ("improvement", 4.0), ("customer_relations", 14.0), ("complaint_handling", 8.0)] {
+        for (key, points) in [
+            ("supervision", 6.0),
+            ("improvement", 4.0),
+            ("customer_relations", 14.0),
+            ("complaint_handling", 8.0),
+        ] {
             record.scores.insert(key.into(), IndicatorScore::Stated(points));
         }
         let sheet = score(&record, &scheme);
@@ -306,7 +311,11 @@ mod tests {
                 ..Finding::default()
             },
             Finding {
-                deduction: Some(Deduction { indicator: "delivery".into(), whole: true, ..Deduction::default() }),
+                deduction: Some(Deduction {
+                    indicator: "delivery".into(),
+                    whole: true,
+                    ..Deduction::default()
+                }),
                 ..Finding::default()
             },
         ];

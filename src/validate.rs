@@ -10,7 +10,12 @@ use crate::score::{EPSILON, ScoreSheet, deduction_points};
 
 /// Checks a record against every rule. `previous` is last year's record when the record names
 /// it; `sheet` is the record's score under `scheme`.
-pub fn validate(record: &Record, previous: Option<&Record>, scheme: &Scheme, sheet: &ScoreSheet) -> Vec<Problem> {
+pub fn validate(
+    record: &Record,
+    previous: Option<&Record>,
+    scheme: &Scheme,
+    sheet: &ScoreSheet,
+) -> Vec<Problem> {
     let mut rules = Rules::default();
     rules.head(record);
     if let Some(previous) = previous {
@@ -92,7 +97,8 @@ impl Rules {
                     Some(c) => format!("上次记录为“{}”，本次为“{}”", c.from, c.to),
                     None => "两份记录中相同，没有变更".to_owned(),
                 };
-                let p = self.error(format!("changes.{field}"), format!("写明的{what}变更与上次记录不符：{actual}"));
+                let p = self
+                    .error(format!("changes.{field}"), format!("写明的{what}变更与上次记录不符：{actual}"));
                 Self::expect(p, "删去这一项，由两份记录自动得出；或改正记录");
             }
         }
@@ -101,15 +107,16 @@ impl Rules {
         {
             let p = self.error(
                 "audit.previous_end",
-                format!("上次审查结束日期 {previous_end} 与上次记录的审查结束 {} 不一致", previous.audit.end.date),
+                format!(
+                    "上次审查结束日期 {previous_end} 与上次记录的审查结束 {} 不一致",
+                    previous.audit.end.date
+                ),
             );
             Self::expect(p, &format!("previous_end: {}", previous.audit.end.date));
         }
         if previous.project_number.trim() != record.project_number.trim() {
-            let p = self.warning(
-                "project_number",
-                format!("项目编号与上次记录（{}）不同", previous.project_number),
-            );
+            let p = self
+                .warning("project_number", format!("项目编号与上次记录（{}）不同", previous.project_number));
             Self::expect(p, "同一认证项目沿用同一项目编号");
         }
     }
@@ -154,7 +161,8 @@ impl Rules {
     fn audit(&mut self, record: &Record) {
         let audit = &record.audit;
         if audit.end < audit.start {
-            let p = self.error("audit.end", format!("审查结束（{}）早于审查开始（{}）", audit.end, audit.start));
+            let p =
+                self.error("audit.end", format!("审查结束（{}）早于审查开始（{}）", audit.end, audit.start));
             Self::expect(p, "结束时间不早于开始时间");
         }
         if let Some(shopping) = &audit.mystery_shopping {
@@ -162,7 +170,8 @@ impl Rules {
                 if let Some(range) = range
                     && range.to < range.from
                 {
-                    let p = self.error(format!("audit.mystery_shopping.{name}.to"), "暗访结束日期早于开始日期");
+                    let p =
+                        self.error(format!("audit.mystery_shopping.{name}.to"), "暗访结束日期早于开始日期");
                     Self::expect(p, "to 不早于 from");
                 }
             }
@@ -212,7 +221,10 @@ impl Rules {
         }
         match (follows, audit.previous_end) {
             (true, None) => {
-                let p = self.error("audit.previous_end", format!("{kind}须写明上次审查结束日期（审查覆盖时期的起点）"));
+                let p = self.error(
+                    "audit.previous_end",
+                    format!("{kind}须写明上次审查结束日期（审查覆盖时期的起点）"),
+                );
                 Self::expect(p, "previous_end: 上次审查的最后一天，如 2024-11-28");
             }
             (false, Some(_)) => {
@@ -291,8 +303,12 @@ impl Rules {
         let method = record.audit.method;
         match (method.is_remote(), &record.remote_audit) {
             (true, None) => {
-                let p = self.error("remote_audit", format!("审查方式为{}，须填写 1.17 远程审核情况", method.label()));
-                Self::expect(p, "remote_audit: location、scope、ict_tools、security_agreement、ict_effective");
+                let p = self
+                    .error("remote_audit", format!("审查方式为{}，须填写 1.17 远程审核情况", method.label()));
+                Self::expect(
+                    p,
+                    "remote_audit: location、scope、ict_tools、security_agreement、ict_effective",
+                );
             }
             (false, Some(_)) => {
                 let p = self.error("remote_audit", "现场审核不适用 1.17 远程审核");
@@ -333,10 +349,7 @@ impl Rules {
                 .collect();
             match *score {
                 IndicatorScore::Stated(points) if !(0.0..=indicator.max).contains(&points) => {
-                    let p = self.error(
-                        path,
-                        format!("{}的得分 {} 超出范围", indicator.name, number(points)),
-                    );
+                    let p = self.error(path, format!("{}的得分 {} 超出范围", indicator.name, number(points)));
                     Self::expect(p, &format!("0 到 {} 之间", number(indicator.max)));
                 }
                 IndicatorScore::Stated(points) if !deductions.is_empty() => {
@@ -375,7 +388,11 @@ impl Rules {
             let path = format!("findings[{i}]");
             self.required(&format!("{path}.aspect"), &finding.aspect, "方面");
             self.required_prose(&format!("{path}.text"), &finding.text, "评价结果");
-            let effects = [finding.deduction.is_some(), finding.special_deduction.is_some(), finding.special_bonus.is_some()];
+            let effects = [
+                finding.deduction.is_some(),
+                finding.special_deduction.is_some(),
+                finding.special_bonus.is_some(),
+            ];
             if effects.iter().filter(|e| **e).count() > 1 {
                 let p = self.error(path.clone(), "一条发现项只能是扣分、特别扣分项或特别加分项中的一种");
                 Self::expect(p, "分成几条发现项分别记录");
@@ -434,11 +451,13 @@ impl Rules {
             match (d.samples, d.nonconforming) {
                 (Some(samples), Some(bad)) if samples > 0 && bad <= samples => {}
                 (Some(_), Some(_)) => {
-                    let p = self.error(format!("{path}.nonconforming"), "不符合样本数超过抽样数（或抽样数为 0）");
+                    let p =
+                        self.error(format!("{path}.nonconforming"), "不符合样本数超过抽样数（或抽样数为 0）");
                     Self::expect(p, "0 < samples，且 nonconforming ≤ samples");
                 }
                 _ => {
-                    let p = self.error(path, "按比例扣分须同时写 samples（抽样数）和 nonconforming（不符合数）");
+                    let p =
+                        self.error(path, "按比例扣分须同时写 samples（抽样数）和 nonconforming（不符合数）");
                     Self::expect(p, expected);
                 }
             }
@@ -456,7 +475,8 @@ impl Rules {
         let Some(outcome) = sheet.outcome else { return };
         match sheet.level() {
             None => {
-                let p = self.error("scope.level", format!("评价不合格（{}），不能推荐星级", outcome_words(outcome)));
+                let p = self
+                    .error("scope.level", format!("评价不合格（{}），不能推荐星级", outcome_words(outcome)));
                 Self::expect(p, "删去 scope.level");
             }
             Some(computed) if chosen > computed => {
@@ -469,7 +489,10 @@ impl Rules {
                 );
                 Self::expect(p, &format!("不高于 {}，或删去使用计算结果", scheme.levels[computed].key));
             }
-            Some(computed) if chosen < computed && record.scope.level_reason.as_deref().is_none_or(|r| r.trim().is_empty()) => {
+            Some(computed)
+                if chosen < computed
+                    && record.scope.level_reason.as_deref().is_none_or(|r| r.trim().is_empty()) =>
+            {
                 let p = self.error(
                     "scope.level",
                     format!(
@@ -504,7 +527,10 @@ impl Rules {
                 if internal.date >= record.audit.start.date {
                     let p = self.error(
                         "internal_evaluation.date",
-                        format!("内部评价日期（{}）不早于本次审查开始（{}）", internal.date, record.audit.start.date),
+                        format!(
+                            "内部评价日期（{}）不早于本次审查开始（{}）",
+                            internal.date, record.audit.start.date
+                        ),
                     );
                     Self::expect(p, "审查开始之前的日期");
                 }
@@ -516,7 +542,11 @@ impl Rules {
                     let p = self.error("internal_evaluation.score", "内部评价得分超出范围");
                     Self::expect(p, "0 到 100 之间");
                 }
-                self.required_prose("internal_evaluation.assessment", &internal.assessment, "对内部评价人员能力的评价");
+                self.required_prose(
+                    "internal_evaluation.assessment",
+                    &internal.assessment,
+                    "对内部评价人员能力的评价",
+                );
             }
         }
         for (i, group) in record.suggestions.iter().enumerate() {

@@ -139,10 +139,13 @@ fn cjk_fonts_are_embedded_as_subsets() {
     let ws = Workspace::new();
     let pdf = render_example(&ws);
     let fonts = poppler("pdffonts", &[], &pdf);
-    for family in ["NotoSerifCJKsc-Regular", "NotoSerifCJKsc-Bold", "NotoSansCJKsc-Regular", "NotoSansCJKsc-Bold"] {
-        let line = fonts.lines().find(|l| l.contains(family)).unwrap_or_else(|| panic!("{family} in {fonts}"));
+    for family in
+        ["NotoSerifCJKsc-Regular", "NotoSerifCJKsc-Bold", "NotoSansCJKsc-Regular", "NotoSansCJKsc-Bold"]
+    {
+        let line =
+            fonts.lines().find(|l| l.contains(family)).unwrap_or_else(|| panic!("{family} in {fonts}"));
         // name+subset tag, then "emb sub uni" are all yes.
-        assert!(line.split_whitespace().nth(0).unwrap().contains('+'), "{line}");
+        assert!(line.split_whitespace().next().unwrap().contains('+'), "{line}");
         assert!(line.contains("yes yes yes"), "{line}");
     }
 }
@@ -229,7 +232,11 @@ fn a_failed_report_recommends_nothing() {
     let ws = Workspace::new();
     ws.example_with(
         "failed.yaml",
-        &[("repair: 10", "repair: 0"), ("customer_relations: 14", "customer_relations: 0"), ("complaint_handling: 8", "complaint_handling: 6")],
+        &[
+            ("repair: 10", "repair: 0"),
+            ("customer_relations: 14", "customer_relations: 0"),
+            ("complaint_handling: 8", "complaint_handling: 6"),
+        ],
     );
     let output = certreport(&["render", "failed.yaml"], ws.dir.path());
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));

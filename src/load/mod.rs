@@ -132,10 +132,9 @@ impl Source {
             ),
         };
         let position = match err.location() {
-            Some(location) if location.line() > 0 => Position {
-                line: location.line() as usize,
-                column: (location.column() as usize).max(1),
-            },
+            Some(location) if location.line() > 0 => {
+                Position { line: location.line() as usize, column: (location.column() as usize).max(1) }
+            }
             _ => self.spans.locate(&path),
         };
         let problem = Problem { severity: Severity::Error, path, message, expected };
@@ -240,12 +239,16 @@ pub fn load_source(source: Source) -> Result<LoadedRecord, Vec<Diagnostic>> {
     .ok();
     let previous = match &record.previous {
         None => Ok(None),
-        Some(name) => load_referenced(&source, "previous", name, |file| Source::read(file)?.parse::<Record>()).map(Some),
+        Some(name) => {
+            load_referenced(&source, "previous", name, |file| Source::read(file)?.parse::<Record>()).map(Some)
+        }
     }
     .map_err(|d| problems.push(d))
     .ok();
     match (profile, scheme, previous) {
-        (Some(profile), Some(scheme), Some(previous)) => Ok(LoadedRecord { source, record, profile, scheme, previous }),
+        (Some(profile), Some(scheme), Some(previous)) => {
+            Ok(LoadedRecord { source, record, profile, scheme, previous })
+        }
         _ => Err(problems),
     }
 }
@@ -254,9 +257,7 @@ pub fn load_source(source: Source) -> Result<LoadedRecord, Vec<Diagnostic>> {
 pub fn load_scheme(file: &Path) -> Result<Arc<Scheme>, Diagnostic> {
     let source = Source::read(file)?;
     let scheme: Scheme = source.parse()?;
-    scheme
-        .check()
-        .map_err(|why| source.place(Problem::error("", format!("评分体系不一致：{why}"))))?;
+    scheme.check().map_err(|why| source.place(Problem::error("", format!("评分体系不一致：{why}"))))?;
     Ok(Arc::new(scheme))
 }
 

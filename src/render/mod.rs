@@ -12,10 +12,10 @@ pub mod world;
 use std::path::PathBuf;
 
 use typst::foundations::Datetime;
-use typst_layout::PagedDocument;
 use typst::syntax::Source;
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt};
+use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, Timestamp};
 
 use crate::date::Date;
@@ -84,7 +84,10 @@ impl Engine {
     pub fn export(&self, document: &PagedDocument, ident: &str, date: Date) -> Result<Vec<u8>, String> {
         let options = PdfOptions {
             ident: typst::foundations::Smart::Custom(format!("certreport:{ident}")),
-            creator: typst::foundations::Smart::Custom(Some(format!("certreport {}", env!("CARGO_PKG_VERSION")))),
+            creator: typst::foundations::Smart::Custom(Some(format!(
+                "certreport {}",
+                env!("CARGO_PKG_VERSION")
+            ))),
             timestamp: Some(Timestamp::new_utc(datetime(date))),
             ..PdfOptions::default()
         };

@@ -287,7 +287,11 @@ impl ReportView {
             meta: Meta {
                 title: format!("服务认证审查报告：{}（{}）", record.client.name, record.project_number),
                 author: record.conclusion.author.clone(),
-                keywords: vec![scheme.standard.clone(), record.project_number.clone(), record.audit_type.label().into()],
+                keywords: vec![
+                    scheme.standard.clone(),
+                    record.project_number.clone(),
+                    record.audit_type.label().into(),
+                ],
                 date: [u32::from(date.year()), u32::from(date.month()), u32::from(date.day())],
                 report_date: date,
             },
@@ -303,7 +307,9 @@ impl ReportView {
                 standard_line: format!("依据 {}", scheme.standard),
                 client: record.client.name.clone(),
                 project_number: record.project_number.clone(),
-                audit_types: boxes(AuditType::ALL.map(AuditType::label), |i| AuditType::ALL[i] == record.audit_type),
+                audit_types: boxes(AuditType::ALL.map(AuditType::label), |i| {
+                    AuditType::ALL[i] == record.audit_type
+                }),
             },
             basic: basic(record, loaded.previous.as_ref(), scheme, &profile.scope_code, level),
             scores: scores(record, scheme, sheet),
@@ -316,7 +322,10 @@ impl ReportView {
                     items: g
                         .items
                         .iter()
-                        .map(|s| SuggestionView { lead: format!("{}：", s.lead.trim_end_matches(['：', ':'])), text: s.text.blocks() })
+                        .map(|s| SuggestionView {
+                            lead: format!("{}：", s.lead.trim_end_matches(['：', ':'])),
+                            text: s.text.blocks(),
+                        })
                         .collect(),
                 })
                 .collect(),
@@ -334,7 +343,11 @@ impl ReportView {
 }
 
 /// The level the report recommends: the team's (validated to be no higher) or the computed one.
-fn chosen_level<'a>(record: &Record, scheme: &'a Scheme, sheet: &ScoreSheet) -> Option<&'a crate::scheme::Level> {
+fn chosen_level<'a>(
+    record: &Record,
+    scheme: &'a Scheme,
+    sheet: &ScoreSheet,
+) -> Option<&'a crate::scheme::Level> {
     let computed = sheet.level()?;
     match &record.scope.level {
         Some(key) => scheme.level(key),
@@ -356,7 +369,10 @@ fn basic(
         registered_address: client.registered_address.clone(),
         audit_address: client.audit_address.clone(),
         site_kinds: boxes(
-            ["上述地址为单一场所组织", "多场所组织，包括上述地址的总部，以及下列固定分场所（包括名称与地址）："],
+            [
+                "上述地址为单一场所组织",
+                "多场所组织，包括上述地址的总部，以及下列固定分场所（包括名称与地址）：",
+            ],
             |i| (i == 1) == client.is_multi_site(),
         ),
         sites: client
@@ -371,7 +387,9 @@ fn basic(
             phone: client.contact.phone.clone(),
             email: client.contact.email.clone().unwrap_or_default(),
         },
-        purpose: boxes(["初次认证注册", "保持认证注册", "再认证注册"], |i| AuditType::ALL[i] == record.audit_type),
+        purpose: boxes(["初次认证注册", "保持认证注册", "再认证注册"], |i| {
+            AuditType::ALL[i] == record.audit_type
+        }),
         criteria: vec![
             format!("{}（依据 {}《{}》）", scheme.service_type, scheme.standard, scheme.standard_title),
             "受审查方管理体系文件".into(),
@@ -383,7 +401,9 @@ fn basic(
         mystery: mystery(record),
         audit_time: format!("{}至{}", audit.start.chinese(), audit.end.chinese()),
         covered_period: match audit.previous_end {
-            Some(previous) => format!("上次审查结束 {}至 {}（审查结束日）止", previous.chinese(), audit.end.date.chinese()),
+            Some(previous) => {
+                format!("上次审查结束 {}至 {}（审查结束日）止", previous.chinese(), audit.end.date.chinese())
+            }
             None => format!("初次认证，无上次审查；至 {}（审查结束日）止", audit.end.date.chinese()),
         },
         team: audit
@@ -581,7 +601,10 @@ fn scores(record: &Record, scheme: &Scheme, sheet: &ScoreSheet) -> ScoresView {
             value: signed(-sheet.special_deduction_points),
         },
         special_bonus: ScoreExtra {
-            rule: format!("最多 {} 分", number(scheme.special_bonus.points * scheme.special_bonus.max_count as f64)),
+            rule: format!(
+                "最多 {} 分",
+                number(scheme.special_bonus.points * scheme.special_bonus.max_count as f64)
+            ),
             value: signed(sheet.special_bonus_points),
         },
         total,

@@ -51,12 +51,7 @@ impl World for ReportWorld<'_> {
     }
 
     fn source(&self, id: FileId) -> FileResult<Source> {
-        self.engine
-            .templates
-            .iter()
-            .find(|source| source.id() == id)
-            .cloned()
-            .ok_or_else(|| not_found(id))
+        self.engine.templates.iter().find(|source| source.id() == id).cloned().ok_or_else(|| not_found(id))
     }
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {
