@@ -117,10 +117,15 @@ impl fmt::Display for Diagnostic {
         if let Some(source) = &self.source_line {
             writeln!(f, "{gutter} |")?;
             writeln!(f, "{} | {source}", self.line)?;
+            // Chinese characters take two columns of a terminal.
             let indent: String = source
                 .chars()
                 .take(self.column.saturating_sub(1))
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .map(|c| match c {
+                    '\t' => "\t",
+                    c if c.is_ascii() => " ",
+                    _ => "  ",
+                })
                 .collect();
             writeln!(f, "{gutter} | {indent}^")?;
         }

@@ -323,8 +323,8 @@ mod tests {
         let obtained = |key: &str| sheet.lines().find(|l| l.key == key).unwrap().obtained;
         assert_eq!(obtained("complaint_handling"), Obtained::Points(7.0));
         assert_eq!(obtained("delivery"), Obtained::Points(0.0));
-        assert_eq!(sheet.total, Some(89.0));
-        assert_eq!(level_name(&sheet, &scheme), "三星级");
+        assert_eq!(sheet.total, Some(93.0)); // 100 − 3 − 4
+        assert_eq!(level_name(&sheet, &scheme), "四星级");
     }
 
     #[test]

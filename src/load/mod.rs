@@ -97,7 +97,10 @@ impl Source {
         let quoted = |names: &[&str]| names.join("、");
         let (message, expected) = match inner {
             E::SerdeUnknownField { field, expected, .. } => {
-                path = join(&path, field);
+                // The tracked path already ends at the unknown key.
+                if !path.ends_with(field.as_str()) {
+                    path = join(&path, field);
+                }
                 (format!("未知的字段“{field}”"), Some(format!("以下字段之一：{}", quoted(expected))))
             }
             E::SerdeMissingField { field, .. } => {

@@ -635,7 +635,7 @@ fn overview(record: &Record, scheme: &Scheme) -> OverviewView {
         .map(|f| FindingView {
             lead: format!("{}：", f.aspect.trim_end_matches(['：', ':'])),
             text: f.text.blocks(),
-            note: f.deduction.as_ref().map(|d| format!("（扣分指标：{}）", d.indicator)),
+            note: f.deduction.as_ref().and_then(|d| deduction_note(d, scheme)),
         })
         .collect();
     if let Some(internal) = &record.internal_evaluation {
@@ -674,6 +674,17 @@ fn overview(record: &Record, scheme: &Scheme) -> OverviewView {
         findings,
         summary: o.summary.blocks(),
     }
+}
+
+/// `（监督扣 1 分）`, `（投诉处理扣 3 分：抽样 10 个，不符合 3 个）`.
+fn deduction_note(deduction: &crate::record::Deduction, scheme: &Scheme) -> Option<String> {
+    let indicator = scheme.indicator(&deduction.indicator)?;
+    let points = number(crate::score::deduction_points(deduction, indicator.max));
+    let samples = match (deduction.samples, deduction.nonconforming) {
+        (Some(samples), Some(bad)) => format!("：抽样 {samples} 个，不符合 {bad} 个"),
+        _ => String::new(),
+    };
+    Some(format!("（{}扣 {points} 分{samples}）", indicator.name))
 }
 
 fn conclusion(
