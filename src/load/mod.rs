@@ -93,7 +93,11 @@ impl Source {
     /// Turns a deserializer error into a diagnostic in Chinese.
     fn translate(&self, err: &serde_saphyr::Error, mut path: String) -> Diagnostic {
         use serde_saphyr::Error as E;
-        let inner = err.without_snippet();
+        let mut inner = err.without_snippet();
+        // An error met while replaying an alias wraps the real one.
+        while let E::AliasError { error, .. } = inner {
+            inner = error.without_snippet();
+        }
         let quoted = |names: &[&str]| names.join("、");
         let (message, expected) = match inner {
             E::SerdeUnknownField { field, expected, .. } => {
@@ -288,4 +292,42 @@ fn load_referenced<T>(
 /// A path written in a record, taken relative to the record's folder.
 pub fn resolve(record_file: &Path, name: &str) -> PathBuf {
     record_file.parent().unwrap_or(Path::new("")).join(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Diagnostic {
+        Source::new("r.yaml".into(), text.into()).parse::<Record>().unwrap_err()
+    }
+
+    #[test]
+    fn an_unknown_key_names_its_path_once() {
+        let d = parse("profile: p.yaml\nclient:\n  fax: 1\n");
+        assert_eq!(d.path, "client.fax");
+        assert_eq!((d.line, d.column), (3, 3));
+        assert!(d.message.contains("未知的字段“fax”"));
+        assert!(d.expected.unwrap().contains("registered_address"));
+    }
+
+    #[test]
+    fn an_alias_bomb_is_refused() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            let refs = vec![format!("*a{}", i - 1); 10].join(", ");
+            text.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+        }
+        text.push_str("bomb: *a11\n");
+        let source = Source::new("r.yaml".into(), text);
+        let d = source.parse::<serde_json::Value>().unwrap_err();
+        assert!(d.message.contains("超出了允许的规模"), "{}", d.message);
+    }
+
+    #[test]
+    fn a_syntax_error_names_its_line() {
+        let d = parse("profile: p.yaml\nclient: [unclosed\nproject_number: 1\n");
+        assert!(d.line >= 2, "{d:?}");
+        assert!(d.message.starts_with("YAML 格式错误"), "{}", d.message);
+    }
 }
