@@ -170,10 +170,7 @@ fn plan(inputs: &[PathBuf], out_dir: &Path) -> Result<Vec<Job>, String> {
     let mut found: Vec<(PathBuf, PathBuf)> = Vec::new(); // (input, relative name)
     for input in inputs {
         if input.is_dir() {
-            let mut files = Vec::new();
-            collect_yaml(input, &mut files);
-            files.sort();
-            for file in files.into_iter().filter(|f| is_record(f)) {
+            for file in crate::files::find(input, &["yaml", "yml"]).into_iter().filter(|f| is_record(f)) {
                 let relative = file.strip_prefix(input).unwrap_or(&file).to_owned();
                 found.push((file, relative));
             }
@@ -201,18 +198,6 @@ fn plan(inputs: &[PathBuf], out_dir: &Path) -> Result<Vec<Job>, String> {
         jobs.push(Job { input, output });
     }
     Ok(jobs)
-}
-
-fn collect_yaml(dir: &Path, files: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            collect_yaml(&path, files);
-        } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
-            files.push(path);
-        }
-    }
 }
 
 /// Everything but a plain profile or scheme file counts as a record.

@@ -17,6 +17,7 @@ pub mod batch;
 pub mod cycle;
 pub mod date;
 pub mod diagnostic;
+pub mod files;
 pub mod load;
 pub mod markup;
 pub mod output;

@@ -6,7 +6,7 @@
 //! disk are memory-mapped, never read whole, and a collection's faces share one map.
 
 use std::fs::File;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use typst::foundations::Bytes;
@@ -48,11 +48,10 @@ impl FontSet {
             if !dir.is_dir() {
                 return Err(format!("字体目录 {} 不存在或不是目录", dir.display()));
             }
-            let mut files = Vec::new();
-            collect_font_files(dir, &mut files);
-            files.sort();
-            for file in files {
+            for file in crate::files::find(dir, &["ttf", "otf", "ttc", "otc"]) {
                 // A file that cannot be mapped is skipped, as font searchers do.
+                // SAFETY: font files are read-only inputs; like every font loader that maps
+                // them (typst-kit, fontdb), we assume nobody truncates them while we render.
                 if let Ok(map) = File::open(&file).and_then(|f| unsafe { memmap2::Mmap::map(&f) }) {
                     sources.push(Bytes::new(map));
                 }
@@ -86,21 +85,5 @@ impl FontSet {
 
     pub fn is_empty(&self) -> bool {
         self.slots.is_empty()
-    }
-}
-
-fn collect_font_files(dir: &Path, files: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            collect_font_files(&path, files);
-        } else if path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "ttf" | "otf" | "ttc" | "otc"))
-        {
-            files.push(path);
-        }
     }
 }
