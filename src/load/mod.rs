@@ -66,7 +66,11 @@ impl Source {
             },
         );
         result.map_err(|err| {
-            let path = failed_path.filter(|p| p != ".").unwrap_or_default();
+            // serde_path_to_error writes `?` for a key it could not read: keep what precedes it.
+            let path = failed_path
+                .map(|p| p.split(".?").next().unwrap_or_default().to_owned())
+                .filter(|p| p != "." && p != "?")
+                .unwrap_or_default();
             self.translate(&err, path)
         })
     }
@@ -108,7 +112,16 @@ impl Source {
                 (format!("未知的字段“{field}”"), Some(format!("以下字段之一：{}", quoted(expected))))
             }
             E::SerdeMissingField { field, .. } => {
+                let parent = path.clone();
                 path = join(&path, field);
+                if let Some(position) = self.misindented_key(&parent, field) {
+                    let problem = Problem::error(
+                        path,
+                        format!("YAML 格式错误：字段“{field}”的缩进与同一层的其它字段不一致，因此没有被读入"),
+                    )
+                    .expected("与同一层的其它字段左对齐（用空格缩进）");
+                    return self.diagnostic(problem, position);
+                }
                 (format!("缺少必填字段“{field}”"), None)
             }
             E::SerdeUnknownVariant { variant, expected, .. } => {
@@ -121,6 +134,12 @@ impl Source {
             ),
             E::SerdeInvalidLength { expected, .. } => {
                 ("列表的项数不对".to_owned(), Some(describe_expected(expected)))
+            }
+            E::InvalidScalar { ty, .. } => ("这里的值类型不对".to_owned(), Some(describe_expected(ty))),
+            E::Unexpected { expected, .. }
+                if expected.contains("sequence") || expected.contains("mapping") =>
+            {
+                ("这里的值类型不对".to_owned(), Some(describe_expected(expected)))
             }
             E::NullIntoString { .. } => ("这里不能为空".to_owned(), Some("一段文字".to_owned())),
             E::DuplicateMappingKey { key, .. } => (
@@ -138,7 +157,10 @@ impl Source {
                 Some("合法的 YAML：注意缩进（用空格，不用 Tab）、冒号后加空格、引号成对".to_owned()),
             ),
         };
+        let missing = matches!(inner, E::SerdeMissingField { .. });
         let position = match err.location() {
+            // A missing field is placed where the rules place one: at the mapping that lacks it.
+            _ if missing => self.spans.locate(&path),
             Some(location) if location.line() > 0 => {
                 Position { line: location.line() as usize, column: (location.column() as usize).max(1) }
             }
@@ -146,6 +168,34 @@ impl Source {
         };
         let problem = Problem { severity: Severity::Error, path, message, expected };
         self.diagnostic(problem, position)
+    }
+}
+
+impl Source {
+    /// Where a "missing" field is written after all, at an indentation that put it outside
+    /// its mapping: the lines below the mapping's key, up to the next line as shallow as it.
+    fn misindented_key(&self, mapping: &str, field: &str) -> Option<Position> {
+        let key = format!("{field}:");
+        let (start, indent) = if mapping.is_empty() {
+            (0, None)
+        } else {
+            let at = self.spans.locate(mapping);
+            (at.line, Some(at.column - 1))
+        };
+        for (i, line) in self.text.lines().enumerate().skip(start) {
+            let trimmed = line.trim_start();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                continue;
+            }
+            let depth = line.len() - trimmed.len();
+            if indent.is_some_and(|indent| depth <= indent) {
+                return None;
+            }
+            if trimmed.starts_with(&key) {
+                return Some(Position { line: i + 1, column: depth + 1 });
+            }
+        }
+        None
     }
 }
 
@@ -183,10 +233,15 @@ fn describe_expected(expected: &str) -> String {
     match expected {
         "a string" => "一段文字".into(),
         "a boolean" => "true（是）或 false（否）".into(),
-        "a sequence" => "一个列表（每项以“- ”开头）".into(),
-        "f64" | "f32" => "一个数字".into(),
+        "a sequence" | "sequence start" => "一个列表（每项以“- ”开头）".into(),
+        "f64" | "f32" | "floating point" => "一个数字".into(),
+        "boolean" => "true（是）或 false（否）".into(),
+        _ if expected.contains("integer") => "一个整数".into(),
         "u8" | "u16" | "u32" | "u64" | "usize" | "i64" | "i32" => "一个整数".into(),
-        _ if expected.starts_with("struct ") || expected.starts_with("a map") => {
+        _ if expected.starts_with("struct ")
+            || expected.starts_with("a map")
+            || expected.contains("mapping") =>
+        {
             "一组“字段: 值”（下一行缩进书写）".into()
         }
         _ if expected.starts_with("variant identifier") || expected.starts_with("enum ") => {

@@ -1,0 +1,820 @@
+//! `certreport check` on records that each break one rule: every diagnostic must name the
+//! rule's message, the line of the offending field in the file as written, and its YAML path.
+//!
+//! Each record is the example record with a few text replacements; the expected line is looked
+//! up in the edited text, so the tests follow the example when it changes.
+
+mod common;
+
+use std::process::Output;
+
+use common::*;
+
+/// The record file every test writes into its workspace.
+const FILE: &str = "r.yaml";
+
+/// One diagnostic as `check` prints it on standard error.
+#[derive(Debug)]
+struct Diag {
+    severity: String,
+    message: String,
+    file: String,
+    line: Option<usize>,
+    path: Option<String>,
+    expected: Option<String>,
+}
+
+/// Splits `check`'s standard error into diagnostics (`错误：…` / `警告：…` blocks).
+fn diagnostics(stderr: &str) -> Vec<Diag> {
+    let mut out: Vec<Diag> = Vec::new();
+    for line in stderr.lines() {
+        let header = line
+            .strip_prefix("错误：")
+            .map(|m| ("错误", m))
+            .or_else(|| line.strip_prefix("警告：").map(|m| ("警告", m)));
+        if let Some((severity, message)) = header {
+            out.push(Diag {
+                severity: severity.to_owned(),
+                message: message.to_owned(),
+                file: String::new(),
+                line: None,
+                path: None,
+                expected: None,
+            });
+            continue;
+        }
+        let Some(diag) = out.last_mut() else { continue };
+        let line = line.trim_start();
+        if let Some(location) = line.strip_prefix("--> ") {
+            // file:line:column, or only the file.
+            let parts: Vec<&str> = location.rsplitn(3, ':').collect();
+            match parts[..] {
+                [column, number, file] if column.parse::<usize>().is_ok() => {
+                    diag.file = file.to_owned();
+                    diag.line = number.parse().ok();
+                }
+                _ => diag.file = location.to_owned(),
+            }
+        } else if let Some(path) = line.strip_prefix("= 字段：") {
+            diag.path = Some(path.to_owned());
+        } else if let Some(expected) = line.strip_prefix("= 应为：") {
+            diag.expected = Some(expected.to_owned());
+        }
+    }
+    out
+}
+
+/// The 1-based line of the `n`th (0-based) line of `text` that starts, after its indentation,
+/// with `start`.
+fn nth_line(text: &str, start: &str, n: usize) -> usize {
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| line.trim_start().starts_with(start))
+        .nth(n)
+        .map(|(i, _)| i + 1)
+        .unwrap_or_else(|| panic!("no line #{n} starting with {start:?} in\n{text}"))
+}
+
+/// The 1-based line of the first line of `text` that starts, after its indentation, with
+/// `start`.
+fn line_of(text: &str, start: &str) -> usize {
+    nth_line(text, start, 0)
+}
+
+/// A record written in its own workspace and checked.
+struct Run {
+    _ws: Workspace,
+    text: String,
+    output: Output,
+}
+
+impl Run {
+    fn code(&self) -> Option<i32> {
+        self.output.status.code()
+    }
+
+    fn stderr(&self) -> String {
+        stderr(&self.output)
+    }
+
+    fn stdout(&self) -> String {
+        stdout(&self.output)
+    }
+
+    fn line(&self, start: &str) -> usize {
+        line_of(&self.text, start)
+    }
+
+    fn nth_line(&self, start: &str, n: usize) -> usize {
+        nth_line(&self.text, start, n)
+    }
+
+    /// Asserts that `check` failed (exit code 1).
+    fn assert_invalid(&self) {
+        assert_eq!(self.code(), Some(1), "exit code; stderr:\n{}\nstdout:\n{}", self.stderr(), self.stdout());
+    }
+
+    /// Asserts that `check` succeeded (exit code 0) without errors.
+    fn assert_valid(&self) {
+        assert_eq!(self.code(), Some(0), "exit code; stderr:\n{}\nstdout:\n{}", self.stderr(), self.stdout());
+        assert!(!self.stderr().contains("错误："), "{}", self.stderr());
+    }
+
+    /// The diagnostic of `severity` whose message contains `message`; asserts that it names
+    /// the record file at `line` and the YAML `path`.
+    fn assert_diag(&self, severity: &str, message: &str, path: &str, line: usize) -> Diag {
+        let stderr = self.stderr();
+        let found = diagnostics(&stderr)
+            .into_iter()
+            .find(|d| d.severity == severity && d.message.contains(message))
+            .unwrap_or_else(|| panic!("no {severity} containing {message:?} in\n{stderr}"));
+        assert_eq!(found.file, FILE, "file of {found:?} in\n{stderr}");
+        assert_eq!(found.line, Some(line), "line of {found:?} in\n{stderr}");
+        assert_eq!(found.path.as_deref(), Some(path), "path of {found:?} in\n{stderr}");
+        // The same, as the user reads it.
+        assert!(stderr.contains(&format!("字段：{path}\n")), "{stderr}");
+        assert!(stderr.contains(&format!("{FILE}:{line}:")), "{stderr}");
+        found
+    }
+
+    /// Asserts that `check` failed with an error whose message contains `message`, at `line`
+    /// of the record, on the field `path`.
+    fn assert_error(&self, message: &str, path: &str, line: usize) -> Diag {
+        self.assert_invalid();
+        self.assert_diag("错误", message, path, line)
+    }
+
+    /// The number of errors `check` printed.
+    fn error_count(&self) -> usize {
+        diagnostics(&self.stderr()).iter().filter(|d| d.severity == "错误").count()
+    }
+}
+
+/// The example record with `edits` applied, checked with `certreport check r.yaml`.
+fn check_example(edits: &[(&str, &str)]) -> Run {
+    let ws = Workspace::new();
+    let path = ws.example_with(FILE, edits);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let output = certreport(&["check", FILE], ws.dir.path());
+    Run { _ws: ws, text, output }
+}
+
+/// Edits that give the first finding (服务流程方面) a field, e.g. a deduction: the field is
+/// inserted after the finding's text, before the second finding.
+fn on_first_finding(field: &str) -> (&'static str, String) {
+    ("  - aspect: 服务人员能力方面", format!("    {field}\n  - aspect: 服务人员能力方面"))
+}
+
+/// Applies owned edits.
+fn check_example_owned(edits: &[(&str, String)]) -> Run {
+    let edits: Vec<(&str, &str)> = edits.iter().map(|(from, to)| (*from, to.as_str())).collect();
+    check_example(&edits)
+}
+
+/// The last line of the example team's only member, A (the leader): new members go after it.
+const LEADER_PHONE: &str = "      phone: \"15023289133\"";
+
+/// Edits that add a second team member after the leader.
+fn second_member(code: &str, role: &str) -> String {
+    format!(
+        "{LEADER_PHONE}\n    - code: {code}\n      name: 李明\n      role: {role}\n      registration: 2025-S1SC-1234567"
+    )
+}
+
+#[test]
+fn the_example_record_is_valid() {
+    let run = check_example(&[]);
+    run.assert_valid();
+    assert!(run.stdout().contains("r.yaml：0 个错误，0 个警告"), "{}", run.stdout());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loading: YAML syntax, unknown keys, types, dates, missing fields, referenced files.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_badly_indented_key_is_a_syntax_error_at_its_line() {
+    let run =
+        check_example(&[("  text: 环保类设备销售的售后服务", "  text: 环保类设备销售的售后服务\n level: x")]);
+    run.assert_invalid();
+    let stderr = run.stderr();
+    let d = diagnostics(&stderr).into_iter().next().expect("a diagnostic");
+    assert!(d.message.starts_with("YAML 格式错误"), "{stderr}");
+    assert_eq!(d.file, FILE);
+    assert_eq!(d.line, Some(run.line("level: x")), "{stderr}");
+    assert!(d.expected.unwrap().contains("缩进"), "{stderr}");
+}
+
+#[test]
+fn a_syntax_error_does_not_name_the_path_question_mark() {
+    let run =
+        check_example(&[("  text: 环保类设备销售的售后服务", "  text: 环保类设备销售的售后服务\n level: x")]);
+    run.assert_invalid();
+    let stderr = run.stderr();
+    assert!(!stderr.contains("字段：?"), "{stderr}");
+}
+
+#[test]
+fn an_unclosed_quote_is_a_syntax_error_at_its_line() {
+    let run = check_example(&[("  sampling: >-", "  sampling: \"本次审核")]);
+    run.assert_invalid();
+    let stderr = run.stderr();
+    let d = diagnostics(&stderr).into_iter().next().expect("a diagnostic");
+    assert!(d.message.starts_with("YAML 格式错误"), "{stderr}");
+    assert_eq!(d.line, Some(run.line("sampling: \"")), "{stderr}");
+    assert!(stderr.contains(&format!("{FILE}:{}:", run.line("sampling: \""))), "{stderr}");
+}
+
+#[test]
+fn an_under_indented_key_is_reported_at_its_own_line() {
+    let run = check_example(&[("    phone: \"19123050876\"", "   phone: \"19123050876\"")]);
+    run.assert_invalid();
+    let stderr = run.stderr();
+    let d = diagnostics(&stderr).into_iter().next().expect("a diagnostic");
+    assert!(d.message.starts_with("YAML 格式错误"), "{stderr}");
+    assert_eq!(d.line, Some(run.line("phone: \"19123050876\"")), "{stderr}");
+}
+
+#[test]
+fn an_unknown_key_is_named_with_its_path() {
+    let run =
+        check_example(&[("  name: 重庆百环环保科技有限公司", "  name: 重庆百环环保科技有限公司\n  foo: 1")]);
+    let d = run.assert_error("未知的字段“foo”", "client.foo", run.line("foo: 1"));
+    assert!(d.expected.unwrap().contains("registered_address"));
+}
+
+#[test]
+fn a_duplicate_key_is_named_at_its_second_occurrence() {
+    let run =
+        check_example(&[("audit_type: surveillance", "audit_type: surveillance\nproject_number: 1-2-3")]);
+    run.assert_invalid();
+    let stderr = run.stderr();
+    let d = diagnostics(&stderr).into_iter().next().expect("a diagnostic");
+    assert!(d.message.contains("字段“project_number”写了两次"), "{stderr}");
+    assert_eq!(d.line, Some(run.nth_line("project_number:", 1)), "{stderr}");
+}
+
+#[test]
+fn an_unknown_choice_lists_the_choices() {
+    let run = check_example(&[("audit_type: surveillance", "audit_type: yearly")]);
+    let d = run.assert_error("“yearly”不是可选的值", "audit_type", run.line("audit_type:"));
+    assert!(d.expected.unwrap().contains("surveillance"));
+}
+
+#[test]
+fn a_word_for_a_number_names_its_line_and_path() {
+    let run = check_example(&[("  score: 96", "  score: abc")]);
+    run.assert_error("", "internal_evaluation.score", run.line("score: abc"));
+    assert_eq!(run.error_count(), 1, "{}", run.stderr());
+}
+
+#[test]
+fn a_word_for_a_number_is_called_a_type_error() {
+    let run = check_example(&[("  score: 96", "  score: abc")]);
+    let d = run.assert_error("类型不对", "internal_evaluation.score", run.line("score: abc"));
+    assert!(!d.message.contains("YAML 格式错误"), "{}", run.stderr());
+    assert_eq!(d.expected.as_deref(), Some("一个数字"), "{}", run.stderr());
+}
+
+/// The example's whole `team:` list, up to the comment that follows it.
+fn team_block() -> String {
+    let text = example_text();
+    let start = text.find("  team:\n").expect("the example has a team");
+    let end = start + text[start..].find("  # 评价抽样方法说明").expect("the sampling comment");
+    text[start..end].to_owned()
+}
+
+#[test]
+fn a_scalar_for_the_team_names_its_line_and_path() {
+    let run = check_example(&[(team_block().as_str(), "  team: 张心\n")]);
+    run.assert_error("", "audit.team", run.line("team: 张心"));
+    assert_eq!(run.error_count(), 1, "{}", run.stderr());
+}
+
+#[test]
+fn a_scalar_for_the_team_is_called_a_type_error() {
+    let run = check_example(&[(team_block().as_str(), "  team: 张心\n")]);
+    let d = run.assert_error("类型不对", "audit.team", run.line("team: 张心"));
+    assert!(d.expected.unwrap().contains("列表"), "{}", run.stderr());
+}
+
+#[test]
+fn a_date_that_does_not_exist_is_refused() {
+    let run = check_example(&[("  previous_end: 2024-11-28", "  previous_end: 2025-13-01")]);
+    run.assert_error("日期“2025-13-01”在日历中不存在", "audit.previous_end", run.line("previous_end:"));
+}
+
+#[test]
+fn a_half_day_other_than_am_or_pm_is_refused() {
+    let run = check_example(&[("  start: 2025-12-03 am", "  start: 2025-12-03 noon")]);
+    run.assert_error("“2025-12-03 noon”不是有效的审查时间", "audit.start", run.line("start:"));
+}
+
+#[test]
+fn a_missing_required_field_is_named() {
+    let run = check_example(&[("project_number: 20913-2024-SA\n", "")]);
+    run.assert_invalid();
+    let stderr = run.stderr();
+    let d = diagnostics(&stderr).into_iter().next().expect("a diagnostic");
+    assert!(d.message.contains("缺少必填字段“project_number”"), "{stderr}");
+    assert_eq!(d.path.as_deref(), Some("project_number"), "{stderr}");
+    assert!(d.line.is_some_and(|l| l >= 1), "{stderr}");
+}
+
+#[test]
+fn a_missing_top_level_field_points_at_the_start_of_the_record() {
+    let run = check_example(&[("project_number: 20913-2024-SA\n", "")]);
+    run.assert_error("缺少必填字段“project_number”", "project_number", run.line("profile:"));
+}
+
+#[test]
+fn a_missing_nested_field_points_into_the_mapping_that_lacks_it() {
+    let run = check_example(&[("    person: 杜孝维\n", "")]);
+    run.assert_invalid();
+    let stderr = run.stderr();
+    let d = diagnostics(&stderr).into_iter().next().expect("a diagnostic");
+    assert!(d.message.contains("缺少必填字段“person”"), "{stderr}");
+    assert_eq!(d.path.as_deref(), Some("client.contact.person"), "{stderr}");
+    // Somewhere in the contact block.
+    let (contact, last) = (run.line("contact:"), run.line("email:"));
+    assert!(d.line.is_some_and(|l| (contact..=last).contains(&l)), "{stderr}");
+}
+
+#[test]
+fn a_missing_profile_file_is_reported_at_the_profile_field() {
+    let run = check_example(&[("profile: cb-profile.yaml", "profile: missing-profile.yaml")]);
+    let d = run.assert_error("找不到这个文件", "profile", run.line("profile:"));
+    assert!(d.message.contains("missing-profile.yaml"), "{}", run.stderr());
+}
+
+#[test]
+fn an_unknown_builtin_scheme_is_reported_at_the_scheme_field() {
+    let run = check_example(&[("profile: cb-profile.yaml", "profile: cb-profile.yaml\nscheme: gbt-0000")]);
+    run.assert_error("没有名为“gbt-0000”的内置评分体系", "scheme", run.line("scheme:"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Head and client.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn an_empty_scope_text_is_an_error() {
+    let run = check_example(&[("  text: 环保类设备销售的售后服务", "  text: \"\"")]);
+    run.assert_error("审查范围不能为空", "scope.text", run.line("text: \"\""));
+}
+
+#[test]
+fn an_odd_phone_number_is_only_a_warning() {
+    let run = check_example(&[("    phone: \"19123050876\"", "    phone: \"12\"")]);
+    assert_eq!(run.code(), Some(0), "{}", run.stderr());
+    assert!(run.stderr().contains("警告"), "{}", run.stderr());
+    run.assert_diag("警告", "电话“12”看起来不对", "client.contact.phone", run.line("phone: \"12\""));
+    assert!(run.stdout().contains("r.yaml：0 个错误，1 个警告"), "{}", run.stdout());
+}
+
+#[test]
+fn a_multi_site_client_without_sites_is_an_error() {
+    let run = check_example(&[("  # 1.5 单一场所组织：不写 sites", "  sites: []")]);
+    run.assert_error("多场所组织至少要列出一个固定分场所", "client.sites", run.line("sites: []"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scores and findings.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_score_above_the_indicator_maximum_is_an_error() {
+    let run = check_example(&[("  supervision: 6", "  supervision: 9")]);
+    let d = run.assert_error("监督的得分 9 超出范围", "scores.supervision", run.line("supervision: 9"));
+    assert_eq!(d.expected.as_deref(), Some("0 到 7 之间"));
+}
+
+#[test]
+fn an_unknown_indicator_in_scores_is_an_error() {
+    let run = check_example(&[("  supervision: 6", "  supervision: 6\n  marketing: 3")]);
+    let d = run.assert_error("“marketing”不是评分体系", "scores.marketing", run.line("marketing: 3"));
+    assert!(d.expected.unwrap().contains("supervision"));
+}
+
+#[test]
+fn a_missing_indicator_score_is_an_error() {
+    let run = check_example(&[("  recycling: 2\n", "")]);
+    run.assert_error("以下指标没有得分：废弃商品回收", "scores", run.line("scores:"));
+    assert!(run.stdout().contains("尚未完成评分"), "{}", run.stdout());
+}
+
+#[test]
+fn a_stated_score_must_agree_with_the_findings_deductions() {
+    let run = check_example_owned(&[on_first_finding("deduction: {indicator: supervision, points: 2}")]);
+    run.assert_error(
+        "监督写明得分 6，但发现项扣分后应为 5（分值 7 − 扣分 2）",
+        "scores.supervision",
+        run.line("supervision: 6"),
+    );
+}
+
+#[test]
+fn a_stated_score_that_agrees_with_the_deductions_is_accepted() {
+    let run = check_example_owned(&[on_first_finding("deduction: {indicator: supervision, points: 1}")]);
+    run.assert_valid();
+}
+
+#[test]
+fn a_deduction_on_an_excluded_indicator_is_an_error() {
+    let run = check_example_owned(&[
+        ("  supervision: 6", "  supervision: excluded".to_owned()),
+        on_first_finding("deduction: {indicator: supervision, points: 1}"),
+    ]);
+    run.assert_error(
+        "监督已删减，但仍有发现项对其扣分",
+        "scores.supervision",
+        run.line("supervision: excluded"),
+    );
+}
+
+#[test]
+fn a_deduction_with_two_forms_is_an_error() {
+    let run = check_example_owned(&[on_first_finding(
+        "deduction: {indicator: supervision, points: 1, whole: true}",
+    )]);
+    run.assert_error("扣分方式须且只能写一种", "findings[0].deduction", run.line("deduction:"));
+}
+
+#[test]
+fn a_deduction_on_an_unknown_indicator_is_an_error() {
+    let run = check_example_owned(&[on_first_finding("deduction: {indicator: marketing, points: 1}")]);
+    run.assert_error(
+        "“marketing”不是评分体系的指标",
+        "findings[0].deduction.indicator",
+        run.line("deduction:"),
+    );
+}
+
+#[test]
+fn deduction_points_above_the_indicator_maximum_are_an_error() {
+    let run = check_example_owned(&[
+        ("  supervision: 6", "  supervision: derived".to_owned()),
+        on_first_finding("deduction:\n      indicator: supervision\n      points: 8"),
+    ]);
+    run.assert_error("扣分 8 超出范围", "findings[0].deduction.points", run.line("points: 8"));
+}
+
+#[test]
+fn more_nonconforming_samples_than_samples_is_an_error() {
+    let run = check_example_owned(&[
+        ("  supervision: 6", "  supervision: derived".to_owned()),
+        on_first_finding(
+            "deduction:\n      indicator: supervision\n      samples: 2\n      nonconforming: 3",
+        ),
+    ]);
+    run.assert_error(
+        "不符合样本数超过抽样数",
+        "findings[0].deduction.nonconforming",
+        run.line("nonconforming: 3"),
+    );
+}
+
+#[test]
+fn a_finding_with_two_effects_is_an_error() {
+    let run = check_example_owned(&[on_first_finding(
+        "deduction: {indicator: supervision, points: 1}\n    special_bonus: 行业领先的回访制度",
+    )]);
+    run.assert_error(
+        "一条发现项只能是扣分、特别扣分项或特别加分项中的一种",
+        "findings[0]",
+        run.line("- aspect: 服务流程方面"),
+    );
+}
+
+#[test]
+fn a_second_special_bonus_is_an_error_on_the_second() {
+    let run = check_example(&[
+        ("  - aspect: 服务人员能力方面", "    special_bonus: 服务优势一\n  - aspect: 服务人员能力方面"),
+        ("  - aspect: 客户满意度方面", "    special_bonus: 服务优势二\n  - aspect: 客户满意度方面"),
+    ]);
+    run.assert_error(
+        "特别加分项最多 1 个",
+        "findings[1].special_bonus",
+        run.line("special_bonus: 服务优势二"),
+    );
+    assert_eq!(run.error_count(), 1, "only the second bonus is refused:\n{}", run.stderr());
+}
+
+#[test]
+fn a_special_deduction_needs_a_corrective_action() {
+    let run = check_example_owned(&[on_first_finding(
+        "special_deduction:\n      ground: law\n      corrective_action: \"\"",
+    )]);
+    run.assert_error(
+        "特别扣分项的整改要求不能为空",
+        "findings[0].special_deduction.corrective_action",
+        run.line("corrective_action:"),
+    );
+}
+
+#[test]
+fn a_special_deduction_without_the_corrective_action_key_is_named() {
+    let run = check_example_owned(&[on_first_finding("special_deduction:\n      ground: law")]);
+    run.assert_invalid();
+    let stderr = run.stderr();
+    let d = diagnostics(&stderr).into_iter().next().expect("a diagnostic");
+    assert!(d.message.contains("缺少必填字段“corrective_action”"), "{stderr}");
+    assert_eq!(d.path.as_deref(), Some("findings[0].special_deduction.corrective_action"), "{stderr}");
+}
+
+/// Five findings with a special deduction each, appended to the example's findings.
+fn five_special_deductions() -> String {
+    let mut findings = String::new();
+    for i in 1..=5 {
+        findings.push_str(&format!(
+            "  - aspect: 特别扣分项 {i}\n    text: 第 {i} 项不符合\n    special_deduction:\n      ground: company_rules\n      corrective_action: 整改第 {i} 项\n"
+        ));
+    }
+    format!("{findings}\n# 3 内部评价人员能力")
+}
+
+#[test]
+fn five_special_deductions_fail_the_evaluation() {
+    let findings = five_special_deductions();
+    // Without a recommended level the record is valid, but the evaluation fails.
+    let run = check_example(&[("\n# 3 内部评价人员能力", &findings)]);
+    assert_eq!(run.code(), Some(0), "{}", run.stderr());
+    let table = run.stdout();
+    assert!(table.contains("特别扣分项 5 个（−5）"), "{table}");
+    assert!(table.contains("评分结果：90 分，评价不合格（特别扣分项过多）"), "{table}");
+
+    // A recommended level cannot stand on a failed evaluation.
+    let run = check_example(&[
+        ("\n# 3 内部评价人员能力", &findings),
+        ("  text: 环保类设备销售的售后服务", "  text: 环保类设备销售的售后服务\n  level: five_star"),
+    ]);
+    run.assert_error(
+        "评价不合格（特别扣分项过多），不能推荐星级",
+        "scope.level",
+        run.line("level: five_star"),
+    );
+    assert!(run.stdout().contains("不合格"), "{}", run.stdout());
+}
+
+// ---------------------------------------------------------------------------------------------
+// The recommended level (1.9 scope.level).
+// ---------------------------------------------------------------------------------------------
+
+const SCOPE_TEXT: &str = "  text: 环保类设备销售的售后服务";
+
+#[test]
+fn a_level_above_the_computed_one_is_an_error() {
+    // 95 − 3 = 92: 四星级.
+    let run = check_example(&[
+        ("  complaint_handling: 8", "  complaint_handling: 5"),
+        (SCOPE_TEXT, "  text: 环保类设备销售的售后服务\n  level: five_star"),
+    ]);
+    run.assert_error("推荐的五星级高于评分所得的四星级", "scope.level", run.line("level: five_star"));
+    assert!(run.stdout().contains("评分结果：92 分，四星级售后服务"), "{}", run.stdout());
+}
+
+#[test]
+fn a_lower_level_needs_a_reason() {
+    let run = check_example(&[(SCOPE_TEXT, "  text: 环保类设备销售的售后服务\n  level: four_star")]);
+    run.assert_error(
+        "推荐的四星级低于评分所得的五星级，须说明理由",
+        "scope.level",
+        run.line("level: four_star"),
+    );
+}
+
+#[test]
+fn a_lower_level_with_a_reason_is_accepted() {
+    let run = check_example(&[(
+        SCOPE_TEXT,
+        "  text: 环保类设备销售的售后服务\n  level: four_star\n  level_reason: 投诉处理记录不完整，审查组决定降低一级",
+    )]);
+    run.assert_valid();
+}
+
+#[test]
+fn an_unknown_level_is_an_error() {
+    let run = check_example(&[(SCOPE_TEXT, "  text: 环保类设备销售的售后服务\n  level: six_star")]);
+    let d = run.assert_error("“six_star”不是评分体系的星级", "scope.level", run.line("level: six_star"));
+    assert!(d.expected.unwrap().contains("five_star"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The audit team.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_team_without_a_leader_is_an_error() {
+    let run = check_example(&[("      role: leader", "      role: member")]);
+    run.assert_error("审查组必须恰好有一名组长，现有 0 名", "audit.team", run.line("team:"));
+}
+
+#[test]
+fn a_team_with_two_leaders_is_an_error() {
+    let run = check_example_owned(&[(LEADER_PHONE, second_member("B", "leader"))]);
+    run.assert_error("审查组必须恰好有一名组长，现有 2 名", "audit.team", run.line("team:"));
+}
+
+#[test]
+fn a_duplicate_member_code_is_an_error_on_the_second_member() {
+    let run = check_example_owned(&[(LEADER_PHONE, second_member("A", "member"))]);
+    run.assert_error("成员代码“A”重复", "audit.team[1].code", run.nth_line("- code: A", 1));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dates and the audit type.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn an_audit_ending_before_it_starts_is_an_error() {
+    let run = check_example(&[("  end: 2025-12-03 pm", "  end: 2025-12-02 pm")]);
+    run.assert_error(
+        "审查结束（2025-12-02 pm）早于审查开始（2025-12-03 am）",
+        "audit.end",
+        run.line("end: 2025-12-02"),
+    );
+}
+
+#[test]
+fn a_surveillance_audit_needs_the_previous_end() {
+    let run = check_example(&[("  previous_end: 2024-11-28\n", "")]);
+    // The field is missing: the diagnostic points at the mapping that should hold it.
+    run.assert_error("保持认证须写明上次审查结束日期", "audit.previous_end", run.line("audit:"));
+}
+
+#[test]
+fn the_previous_end_must_be_before_the_audit_starts() {
+    let run = check_example(&[("  previous_end: 2024-11-28", "  previous_end: 2025-12-03")]);
+    run.assert_error(
+        "上次审查结束日期（2025-12-03）不早于本次审查开始（2025-12-03）",
+        "audit.previous_end",
+        run.line("previous_end:"),
+    );
+}
+
+#[test]
+fn an_initial_audit_reports_previous_end_changes_and_certificate_use_at_once() {
+    let run = check_example(&[("audit_type: surveillance\nsurveillance_number: 1", "audit_type: initial")]);
+    run.assert_error(
+        "初次认证没有上次审查，不应写 previous_end",
+        "audit.previous_end",
+        run.line("previous_end:"),
+    );
+    run.assert_error("1.14 组织变更信息只适用于监督和再认证审查", "changes", run.line("changes:"));
+    run.assert_error(
+        "证书及标志使用只适用于监督和再认证审查",
+        "certificate_use",
+        run.line("certificate_use:"),
+    );
+    assert_eq!(run.error_count(), 3, "{}", run.stderr());
+    assert!(run.stdout().contains("r.yaml：3 个错误"), "{}", run.stdout());
+}
+
+#[test]
+fn an_initial_audit_has_no_surveillance_number() {
+    let run = check_example(&[
+        ("audit_type: surveillance", "audit_type: initial"),
+        ("  previous_end: 2024-11-28\n", ""),
+        ("certificate_use: 未见证书及标志违规使用情况\n", ""),
+        (changes_block().as_str(), ""),
+    ]);
+    run.assert_error("只有监督审查才写第几次监督", "surveillance_number", run.line("surveillance_number:"));
+    assert_eq!(run.error_count(), 1, "{}", run.stderr());
+}
+
+#[test]
+fn a_third_surveillance_is_outside_the_cycle() {
+    let run = check_example(&[("surveillance_number: 1", "surveillance_number: 3")]);
+    run.assert_error("第 3 次监督不在认证周期内", "surveillance_number", run.line("surveillance_number:"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1.14 changes and 5 certificate use.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_change_must_end_at_the_current_value() {
+    let from = "    from: 重庆市大渡口区春晖路街道翠柏路 101 号附 1 号负 1-10\n    to: 重庆市大渡口区松青路 1563 号 2-1";
+    let to = "    from: 重庆市大渡口区春晖路街道翠柏路 101 号附 1 号负 1-10\n    to: 重庆市大渡口区松青路 1563 号 3-1";
+    let run = check_example(&[(from, to)]);
+    run.assert_error(
+        "注册地址变更后的值“重庆市大渡口区松青路 1563 号 3-1”与 client.registered_address",
+        "changes.registered_address.to",
+        run.line("to: 重庆市大渡口区松青路 1563 号 3-1"),
+    );
+}
+
+/// The example's whole `changes:` block (1.14), up to the comment that follows it.
+fn changes_block() -> String {
+    let text = example_text();
+    let start = text.find("\nchanges:\n").expect("the example has changes") + 1;
+    let end = start + text[start..].find("\n\n").expect("a blank line after changes");
+    text[start..=end].to_owned()
+}
+
+#[test]
+fn a_surveillance_audit_needs_the_changes() {
+    let run = check_example(&[(changes_block().as_str(), "")]);
+    // A missing top-level field points at the start of the record.
+    run.assert_error("保持认证须填写 1.14 组织变更信息", "changes", run.line("profile:"));
+    assert_eq!(run.error_count(), 1, "{}", run.stderr());
+}
+
+#[test]
+fn a_surveillance_audit_needs_the_certificate_use() {
+    let run = check_example(&[("certificate_use: 未见证书及标志违规使用情况\n", "")]);
+    // A missing top-level field points at the start of the record.
+    run.assert_error("保持认证须填写第 5 部分证书及标志使用情况", "certificate_use", run.line("profile:"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1.17 remote audit.
+// ---------------------------------------------------------------------------------------------
+
+const REMOTE_AUDIT: &str = "remote_audit:
+  location: 审查组办公室
+  scope: 文件审查与人员访谈
+  ict_tools: 腾讯会议
+  security_agreement: true
+  ict_effective: true
+";
+
+#[test]
+fn a_remote_audit_needs_the_remote_audit_section() {
+    let run = check_example(&[("  method: on_site", "  method: remote")]);
+    run.assert_error("审查方式为远程审核，须填写 1.17 远程审核情况", "remote_audit", run.line("profile:"));
+}
+
+#[test]
+fn an_on_site_audit_has_no_remote_audit_section() {
+    let insert = format!("{REMOTE_AUDIT}\n# 2 审查结果");
+    let run = check_example(&[("# 2 审查结果", &insert)]);
+    run.assert_error("现场审核不适用 1.17 远程审核", "remote_audit", run.line("remote_audit:"));
+}
+
+#[test]
+fn a_remote_audit_with_the_section_is_accepted() {
+    let insert = format!("{REMOTE_AUDIT}\n# 2 审查结果");
+    let run = check_example(&[("  method: on_site", "  method: combined"), ("# 2 审查结果", &insert)]);
+    run.assert_valid();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Section 3 and 6: internal evaluation and conclusion.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn an_internal_evaluation_after_the_audit_start_is_an_error() {
+    let run = check_example(&[("  date: 2025-07-12", "  date: 2025-12-04")]);
+    run.assert_error(
+        "内部评价日期（2025-12-04）不早于本次审查开始（2025-12-03）",
+        "internal_evaluation.date",
+        run.line("date: 2025-12-04"),
+    );
+}
+
+#[test]
+fn an_internal_evaluation_score_above_100_is_an_error() {
+    let run = check_example(&[("  score: 96", "  score: 101")]);
+    run.assert_error("内部评价得分超出范围", "internal_evaluation.score", run.line("score: 101"));
+}
+
+#[test]
+fn a_report_dated_before_the_audit_end_is_an_error() {
+    let run = check_example(&[("  author: 张心\n  date: 2025-12-03", "  author: 张心\n  date: 2025-12-02")]);
+    run.assert_error(
+        "编制日期（2025-12-02）早于审查结束（2025-12-03）",
+        "conclusion.date",
+        run.line("date: 2025-12-02"),
+    );
+}
+
+#[test]
+fn a_report_without_an_author_is_an_error() {
+    let run = check_example(&[("  author: 张心\n", "")]);
+    // The field is missing: the diagnostic points at `conclusion:`.
+    run.assert_error("报告编制人不能为空", "conclusion.author", run.line("conclusion:"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Several files.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn check_reports_every_file_and_fails_if_one_is_invalid() {
+    let ws = Workspace::new();
+    ws.example_with("good.yaml", &[]);
+    let bad = ws.example_with("bad.yaml", &[("  supervision: 6", "  supervision: 9")]);
+    let bad_text = std::fs::read_to_string(bad).unwrap();
+    let output = certreport(&["check", "good.yaml", "bad.yaml"], ws.dir.path());
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let (out, err) = (stdout(&output), stderr(&output));
+    assert!(out.contains("good.yaml：0 个错误，0 个警告"), "{out}");
+    assert!(out.contains("bad.yaml：1 个错误，0 个警告"), "{out}");
+    // Both score tables are printed.
+    assert_eq!(out.matches("评分结果：").count(), 2, "{out}");
+    let line = line_of(&bad_text, "supervision: 9");
+    assert!(err.contains(&format!("bad.yaml:{line}:")), "{err}");
+    assert!(err.contains("字段：scores.supervision"), "{err}");
+    assert!(!err.contains("good.yaml"), "{err}");
+}
