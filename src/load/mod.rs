@@ -381,7 +381,7 @@ mod tests {
 
     #[test]
     fn a_syntax_error_names_its_line() {
-        let d = parse("profile: p.yaml\nclient: [unclosed\nproject_number: 1\n");
+        let d = parse("profile: p.yaml\nproject_number: \"unclosed\naudit_type: initial\n");
         assert!(d.line >= 2, "{d:?}");
         assert!(d.message.starts_with("YAML 格式错误"), "{}", d.message);
     }
