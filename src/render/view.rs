@@ -277,6 +277,15 @@ pub struct ConclusionView {
 const RECOMMENDATIONS: [&str; 5] =
     ["认证注册资格", "再认证注册资格", "保持认证注册资格", "恢复认证注册资格", "变更认证范围"];
 
+/// Section 6's five boxes under `prefix` (推荐 / 不推荐), with `ticked` ticked.
+fn recommendation_boxes(prefix: &str, ticked: Option<usize>) -> Vec<CheckBox> {
+    RECOMMENDATIONS
+        .iter()
+        .enumerate()
+        .map(|(i, label)| CheckBox { label: format!("{prefix}{label}"), checked: ticked == Some(i) })
+        .collect()
+}
+
 impl ReportView {
     /// Works out the whole report. The record is expected to be valid.
     pub fn build(loaded: &LoadedRecord, sheet: &ScoreSheet) -> ReportView {
@@ -711,14 +720,8 @@ fn conclusion(
     };
     ConclusionView {
         passed,
-        pass_boxes: boxes(RECOMMENDATIONS.map(|r| r), |i| passed && i == which)
-            .into_iter()
-            .map(|b| CheckBox { label: format!("推荐{}", b.label), ..b })
-            .collect(),
-        fail_boxes: boxes(RECOMMENDATIONS.map(|r| r), |i| !passed && i == which)
-            .into_iter()
-            .map(|b| CheckBox { label: format!("不推荐{}", b.label), ..b })
-            .collect(),
+        pass_boxes: recommendation_boxes("推荐", passed.then_some(which)),
+        fail_boxes: recommendation_boxes("不推荐", (!passed).then_some(which)),
         recommended_scope,
         author: record.conclusion.author.clone(),
         date: format!("{}年{:02}月{:02}日", date.year(), date.month(), date.day()),
