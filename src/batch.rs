@@ -277,10 +277,51 @@ fn write_summary(summary: &Summary, engine: &Engine, out_dir: &Path) -> Result<(
     let json = serde_json::to_vec_pretty(summary).expect("the summary serializes");
     write("summary.json", &json)?;
     let date = today();
-    let document =
-        engine.typeset(Template::Summary, serde_json::to_vec(summary).expect("serializes"), date)?;
+    let mut parts = Vec::new();
+    let mut first_page = 1;
+    for (i, rows) in summary.rows.chunks(SUMMARY_PART_ROWS).enumerate() {
+        let part = SummaryPart {
+            title: &summary.title,
+            date: &summary.date,
+            total: summary.total,
+            succeeded: summary.succeeded,
+            failed: summary.failed,
+            first: i == 0,
+            first_number: i * SUMMARY_PART_ROWS + 1,
+            first_page,
+            rows,
+        };
+        let document =
+            engine.typeset(Template::Summary, serde_json::to_vec(&part).expect("serializes"), date)?;
+        first_page += document.pages().len();
+        parts.push(document);
+        // Nothing of a part is needed again: drop all of its cached layout now.
+        Engine::clear_cache();
+    }
+    let document = Engine::join(parts).ok_or("汇总表没有内容")?;
     let pdf = engine.export(&document, "summary", date)?;
     write("summary.pdf", &pdf)
+}
+
+/// Rows of the 汇总表 typeset at a time. A table of thousands of rows typeset at once would
+/// keep every cell's layout in memory; in parts, the batch's memory stays flat.
+const SUMMARY_PART_ROWS: usize = 250;
+
+/// One part of the 汇总表: the batch's figures, and the rows this part lists.
+#[derive(Serialize)]
+struct SummaryPart<'a> {
+    title: &'a str,
+    date: &'a str,
+    total: usize,
+    succeeded: usize,
+    failed: usize,
+    /// The first part carries the title.
+    first: bool,
+    /// 序号 of the part's first row.
+    first_number: usize,
+    /// Page number of the part's first page.
+    first_page: usize,
+    rows: &'a [Row],
 }
 
 /// The summary as CSV, UTF-8 with a byte-order mark so that Excel reads the Chinese.

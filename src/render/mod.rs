@@ -12,6 +12,7 @@ pub mod world;
 use std::path::PathBuf;
 
 use typst::foundations::Datetime;
+use typst::model::Document;
 use typst::syntax::Source;
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt};
@@ -77,6 +78,21 @@ impl Engine {
             let messages: Vec<String> = errors.iter().map(|e| e.message.to_string()).collect();
             format!("排版失败（模板错误）：{}", messages.join("；"))
         })
+    }
+
+    /// Empties typst's process-wide memoization cache (the next document is typeset from
+    /// scratch).
+    pub fn clear_cache() {
+        typst::comemo::evict(0);
+    }
+
+    /// Joins documents typeset one after the other into one document: a long document is
+    /// typeset in parts so that the memoization cache holds one part at a time. The first
+    /// part's metadata is kept.
+    pub fn join(parts: Vec<PagedDocument>) -> Option<PagedDocument> {
+        let info = parts.first()?.info().clone();
+        let pages = parts.iter().flat_map(|part| part.pages().iter().cloned()).collect();
+        Some(PagedDocument::new(pages, info))
     }
 
     /// Exports a document as PDF bytes: the same document, ident and date always give the
