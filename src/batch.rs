@@ -17,8 +17,8 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::date::Date;
@@ -119,30 +119,24 @@ pub fn run(inputs: &[PathBuf], options: &Options) -> Result<Summary, String> {
     std::fs::create_dir_all(&options.out_dir)
         .map_err(|e| format!("无法创建输出目录 {}：{e}", options.out_dir.display()))?;
     let engine = Engine::new(&options.font_dirs)?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.jobs.unwrap_or(0))
-        .stack_size(WORKER_STACK)
-        .build()
-        .map_err(|e| format!("无法启动工作线程：{e}"))?;
-
+    let workers = options
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .clamp(1, jobs.len());
     let progress = Progress::new(jobs.len(), options.progress);
-    let rows: Vec<Row> = pool.install(|| {
-        jobs.par_iter()
-            .map(|job| {
-                let row = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    process(job, &engine, options.check_only)
-                }))
-                .unwrap_or_else(|_| Row {
-                    file: job.input.display().to_string(),
-                    status: Some(Status::Failed),
-                    first_error: format!("{}: 内部错误（程序崩溃），请报告此问题", job.input.display()),
-                    ..Row::default()
-                });
-                progress.record(&row);
-                row
-            })
-            .collect()
-    });
+    let rows = run_jobs(&jobs, workers, |job| {
+        let row = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            process(job, &engine, options.check_only)
+        }))
+        .unwrap_or_else(|_| Row {
+            file: job.input.display().to_string(),
+            status: Some(Status::Failed),
+            first_error: format!("{}: 内部错误（程序崩溃），请报告此问题", job.input.display()),
+            ..Row::default()
+        });
+        progress.record(&row);
+        row
+    })?;
     progress.finish();
 
     let failed = rows.iter().filter(|r| r.status != Some(Status::Ok)).count();
@@ -163,6 +157,33 @@ pub fn run(inputs: &[PathBuf], options: &Options) -> Result<Summary, String> {
         options.out_dir.join("summary.csv").display()
     );
     Ok(summary)
+}
+
+/// Runs `work` on every job with `workers` threads that take the jobs in order, one at a time;
+/// the results come back in the jobs' order.
+fn run_jobs<T: Send>(
+    jobs: &[Job],
+    workers: usize,
+    work: impl Fn(&Job) -> T + Sync,
+) -> Result<Vec<T>, String> {
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<T>>> = Mutex::new(jobs.iter().map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let worker = std::thread::Builder::new().stack_size(WORKER_STACK).spawn_scoped(scope, || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(job) = jobs.get(i) else { break };
+                    let result = work(job);
+                    results.lock().expect("results lock")[i] = Some(result);
+                }
+            });
+            worker.map_err(|e| format!("无法启动工作线程：{e}"))?;
+        }
+        Ok::<_, String>(())
+    })?;
+    let results = results.into_inner().expect("results lock");
+    Ok(results.into_iter().map(|r| r.expect("every job ran")).collect())
 }
 
 /// Finds the records and names their outputs.
