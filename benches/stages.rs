@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use certreport::load::{self, Source};
 use certreport::pipeline;
-use certreport::render::{Engine, Template};
+use certreport::render::{Engine, Tagging, Template};
 
 const ITERATIONS: u32 = 40;
 
@@ -52,8 +52,9 @@ fn main() {
     let (typeset, documents) =
         mean(&data, |(json, date)| engine.typeset(Template::Report, json.clone(), *date).expect("typesets"));
     let date = data[0].1;
-    let (export, pdfs) =
-        mean(&documents, |document| engine.export(document, "bench", date).expect("exports"));
+    let (export, pdfs) = mean(&documents, |document| {
+        engine.export(document, "bench", date, Tagging::Tagged).expect("exports")
+    });
 
     // The floor: Typst alone, on the same template and data (fresh variants, so that nothing
     // is served from the cache of the runs above).
@@ -70,7 +71,7 @@ fn main() {
     let floor_data = fresh("之");
     let (floor, _) = mean(&floor_data, |(json, date)| {
         let document = engine.typeset(Template::Report, json.clone(), *date).expect("typesets");
-        engine.export(&document, "bench", *date).expect("exports")
+        engine.export(&document, "bench", *date, Tagging::Tagged).expect("exports")
     });
     // The whole pipeline for one record, as `batch` runs it.
     let full_texts: Vec<String> = texts.iter().map(|t| t.replace("第", "号")).collect();

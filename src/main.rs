@@ -13,6 +13,11 @@ use certreport::pipeline::{self, Checked};
 use certreport::render::Engine;
 use certreport::{batch, cycle, output};
 
+/// mimalloc rather than glibc's malloc: Typst and the PDF export allocate heavily from every
+/// batch worker at once, and glibc's arena locks made the workers wait on each other.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "certreport", version, about = "由 YAML 审查记录生成 GB/T 27922 服务认证审查报告 PDF")]
 struct Cli {

@@ -251,3 +251,59 @@ fn changes_are_computed_from_the_previous_record() {
     assert!(stderr(&check).contains("写明的注册地址变更与上次记录不符"), "{}", stderr(&check));
     assert!(stderr(&check).contains("字段：changes.registered_address"));
 }
+
+#[test]
+fn a_long_summary_table_fills_every_page_and_lists_every_row_once() {
+    // More rows than the table typesets at a time (250), so that its parts are joined.
+    const RECORDS: usize = 600;
+    let ws = Workspace::new();
+    std::fs::create_dir_all(ws.path("in")).unwrap();
+    std::fs::copy(repo(PROFILE), ws.path("in/cb-profile.yaml")).unwrap();
+    for i in 1..=RECORDS {
+        let name = format!("  name: 测试客户{i:03}有限公司");
+        ws.example_with(&format!("in/r{i:03}.yaml"), &[("  name: 重庆百环环保科技有限公司", &name)]);
+    }
+    ws.example_with("in/r300.yaml", &[("audit_type: surveillance", "audit_type: survey")]);
+    let run = certreport(&["batch", "in", "--out-dir", "out", "--check-only"], ws.dir.path());
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+
+    let pdf = ws.path("out/summary.pdf");
+    let info = poppler("pdfinfo", &[], &pdf);
+    assert!(info.contains("服务认证审查报告批量生成汇总表"), "{info}");
+    let fonts = poppler("pdffonts", &[], &pdf);
+    assert!(fonts.lines().skip(2).all(|line| line.contains(" yes yes ")), "all fonts embedded: {fonts}");
+
+    let text = pdf_text(&pdf);
+    let pages: Vec<&str> = text.split('\u{c}').filter(|page| !page.trim().is_empty()).collect();
+    let mut numbers = Vec::new();
+    let mut rows_per_page = Vec::new();
+    let mut broken_page = 0;
+    for (index, page) in pages.iter().enumerate() {
+        let compact: String = page.chars().filter(|c| !c.is_whitespace()).collect();
+        assert!(compact.contains(&format!("第{}页", index + 1)), "page {} is numbered: {page}", index + 1);
+        let rows: Vec<usize> =
+            page.lines().filter_map(|line| line.split_whitespace().next()?.parse().ok()).collect();
+        if rows.contains(&300) {
+            broken_page = index;
+        }
+        rows_per_page.push(rows.len());
+        numbers.extend(rows);
+    }
+    assert_eq!(numbers, (1..=RECORDS).collect::<Vec<_>>(), "every row once, in order");
+    // The pages between the first (which has the title) and the last hold as many rows as the
+    // second, but for the one with the broken record's note (which may wrap): no page of the
+    // joined parts ends early.
+    let last = rows_per_page.len() - 1;
+    let full = rows_per_page[1];
+    for (index, &rows) in rows_per_page.iter().enumerate() {
+        let expected = match index {
+            0 => rows < full,
+            _ if index == broken_page => rows <= full,
+            _ => rows == full,
+        };
+        assert!(index == last || expected, "rows per page: {rows_per_page:?}");
+    }
+    let compact = pdf_text_compact(&pdf);
+    assert!(compact.contains("300in/r300.yaml记录有误in/r300.yaml:7:13:"), "the broken record is listed");
+    assert!(compact.contains("600测试客户600有限公司20913-2024-SA保持认证95五星级通过成功"));
+}

@@ -6,15 +6,18 @@
 //! arrives as a file, not as `sys.inputs` (which would make a new library per report).
 
 pub mod fonts;
+pub mod join;
 pub mod view;
 pub mod world;
 
 use std::path::PathBuf;
 
-use typst::foundations::Datetime;
+use typst::foundations::{Datetime, Label, Selector, Value};
+use typst::introspection::{Introspector, MetadataElem};
 use typst::model::Document;
 use typst::syntax::Source;
 use typst::utils::LazyHash;
+use typst::utils::PicoStr;
 use typst::{Library, LibraryExt};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, Timestamp};
@@ -37,6 +40,19 @@ pub enum Template {
     /// 汇总表 of a batch, from a [`crate::batch::Summary`].
     Summary = 1,
 }
+
+/// Whether a PDF carries a structure tree (tagged PDF, for screen readers and text reflow).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tagging {
+    /// Reports: tagged, as Typst exports by default.
+    Tagged,
+    /// Parts of a long table that are joined afterwards ([`join`]): the tree would not survive
+    /// the join, and it makes a table of thousands of rows many times larger.
+    Untagged,
+}
+
+/// The /Creator of every PDF.
+pub const CREATOR: &str = concat!("certreport ", env!("CARGO_PKG_VERSION"));
 
 /// How many compilations a cached result may go unused before it is evicted.
 const CACHE_MAX_AGE: usize = 10;
@@ -86,25 +102,20 @@ impl Engine {
         typst::comemo::evict(0);
     }
 
-    /// Joins documents typeset one after the other into one document: a long document is
-    /// typeset in parts so that the memoization cache holds one part at a time. The first
-    /// part's metadata is kept.
-    pub fn join(parts: Vec<PagedDocument>) -> Option<PagedDocument> {
-        let info = parts.first()?.info().clone();
-        let pages = parts.iter().flat_map(|part| part.pages().iter().cloned()).collect();
-        Some(PagedDocument::new(pages, info))
-    }
-
     /// Exports a document as PDF bytes: the same document, ident and date always give the
     /// same bytes.
-    pub fn export(&self, document: &PagedDocument, ident: &str, date: Date) -> Result<Vec<u8>, String> {
+    pub fn export(
+        &self,
+        document: &PagedDocument,
+        ident: &str,
+        date: Date,
+        tagging: Tagging,
+    ) -> Result<Vec<u8>, String> {
         let options = PdfOptions {
             ident: typst::foundations::Smart::Custom(format!("certreport:{ident}")),
-            creator: typst::foundations::Smart::Custom(Some(format!(
-                "certreport {}",
-                env!("CARGO_PKG_VERSION")
-            ))),
+            creator: typst::foundations::Smart::Custom(Some(CREATOR.into())),
             timestamp: Some(Timestamp::new_utc(datetime(date))),
+            tagged: tagging == Tagging::Tagged,
             ..PdfOptions::default()
         };
         typst_pdf::pdf(document, &options).map_err(|errors| {
@@ -117,8 +128,30 @@ impl Engine {
     pub fn render(&self, view: &ReportView) -> Result<Vec<u8>, String> {
         let date = view.meta.report_date;
         let document = self.typeset(Template::Report, view.to_json(), date)?;
-        self.export(&document, &view.head.project_number, date)
+        self.export(&document, &view.head.project_number, date, Tagging::Tagged)
     }
+}
+
+/// The integer values of the `#metadata(n) <label>` marks in a document, each with the page
+/// (from 1) it landed on.
+pub fn marks(document: &PagedDocument, label: &str) -> Vec<(i64, usize)> {
+    let Some(label) = Label::new(PicoStr::intern(label)) else { return Vec::new() };
+    let introspector = document.introspector();
+    introspector
+        .query(&Selector::Label(label))
+        .iter()
+        .filter_map(|mark| {
+            let Value::Int(value) = mark.to_packed::<MetadataElem>()?.value else { return None };
+            let page = introspector.position(mark.location()?)?.page;
+            Some((value, page.get()))
+        })
+        .collect()
+}
+
+/// The document without its pages from `count` on.
+pub fn first_pages(document: &PagedDocument, count: usize) -> PagedDocument {
+    let pages = document.pages().iter().take(count).cloned().collect();
+    PagedDocument::new(pages, document.info().clone())
 }
 
 fn datetime(date: Date) -> Datetime {
