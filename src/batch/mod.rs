@@ -111,9 +111,15 @@ pub fn run(inputs: &[PathBuf], options: &Options) -> Result<Summary, String> {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .clamp(1, jobs.len());
     let progress = Progress::new(jobs.len(), options.progress);
+    let prepare = |worker, workers| {
+        if !options.check_only {
+            engine.prepare(worker, workers);
+        }
+    };
     let rows = workers::run(
         &jobs,
         workers,
+        prepare,
         |job| {
             catch_unwind(AssertUnwindSafe(|| process(job, &engine, options.check_only)))
                 .unwrap_or_else(|_| Processed::Finished(crashed(job)))

@@ -34,9 +34,11 @@ struct Pending {
 
 /// Runs every job: `process` on a worker, then, for a rendered PDF, `write` on the writer
 /// thread. `finished` sees each final row as it is done. The rows come back in the jobs' order.
+/// Each worker first calls `prepare(worker, workers)`: start-up work the workers share.
 pub fn run(
     jobs: &[Job],
     workers: usize,
+    prepare: impl Fn(usize, usize) + Sync,
     process: impl Fn(&Job) -> Processed + Sync,
     write: impl Fn(&Job, Row, Vec<u8>) -> Row + Sync,
     finished: impl Fn(&Row) + Sync,
@@ -63,7 +65,8 @@ pub fn run(
             }
         });
         writer.map_err(|e| format!("无法启动写入线程：{e}"))?;
-        pool.broadcast(|_| {
+        pool.broadcast(|worker| {
+            prepare(worker.index(), worker.num_threads());
             let to_writer = to_writer.clone();
             loop {
                 let index = next.fetch_add(1, Ordering::Relaxed);

@@ -78,6 +78,12 @@ impl Engine {
         })
     }
 
+    /// Prepares the embedded fonts for use, the `part`th of every `parts` of them: the workers
+    /// of a batch call this first, to share the start-up work.
+    pub fn prepare(&self, part: usize, parts: usize) {
+        self.fonts.prepare(part, parts);
+    }
+
     /// How many font faces the engine knows.
     pub fn font_count(&self) -> usize {
         self.fonts.len()
