@@ -17,6 +17,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
+use crate::date::Date;
 use crate::diagnostic::Diagnostic;
 use crate::output::write_atomic;
 use crate::pipeline;
@@ -83,8 +84,8 @@ pub struct Row {
 #[derive(Debug, Serialize)]
 pub struct Summary {
     pub title: String,
-    /// The day the batch ran, `YYYY-MM-DD`.
-    pub date: String,
+    /// The day the batch ran (`YYYY-MM-DD` in summary.json).
+    pub date: Date,
     pub total: usize,
     pub succeeded: usize,
     pub failed: usize,
@@ -134,7 +135,7 @@ pub fn run(inputs: &[PathBuf], options: &Options) -> Result<Summary, String> {
     let failed = rows.iter().filter(|r| r.status != Some(Status::Ok)).count();
     let summary = Summary {
         title: "服务认证审查报告批量生成汇总表".into(),
-        date: summary::today().to_string(),
+        date: Date::today(),
         total: rows.len(),
         succeeded: rows.len() - failed,
         failed,

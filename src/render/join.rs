@@ -14,12 +14,12 @@ use hayro_write::{ChunkSettings, ExtractionQuery};
 use pdf_writer::writers::Group;
 use pdf_writer::{Pdf, Ref, TextStr};
 
+use super::CREATOR;
 use crate::date::Date;
 
 /// What the joined file says about itself: its /Info dictionary.
 pub struct JoinedInfo<'a> {
     pub title: &'a str,
-    pub creator: &'a str,
     pub date: Date,
     /// Stable identity of the document (hashed into the file ID).
     pub ident: &'a str,
@@ -98,10 +98,10 @@ impl PdfJoiner {
         self.pdf
             .document_info(info_ref)
             .title(TextStr(info.title))
-            .creator(TextStr(info.creator))
+            .creator(TextStr(CREATOR))
             .creation_date(date)
             .modified_date(date)
-            .producer(TextStr(info.creator));
+            .producer(TextStr(CREATOR));
         let id = typst::utils::hash128(&info.ident).to_be_bytes().to_vec();
         self.pdf.set_file_id((id.clone(), id));
         self.pdf.finish()
