@@ -130,8 +130,9 @@ pub fn next_record_file(
         Some(path) => path.to_owned(),
         None => default_output(file, record.audit.start.date.year(), next_start.year()),
     };
-    if output.exists() {
-        return Err(NextError::Usage(format!("{} 已存在，不会覆盖：请用 -o 指定新文件名", output.display())));
+    // A link counts as there, even when it leads nowhere.
+    if output.symlink_metadata().is_ok() {
+        return Err(exists(&output));
     }
     let out_dir = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let mut next = next_record(&record, start, relative_to(file, out_dir));
@@ -148,9 +149,15 @@ pub fn next_record_file(
         next.audit_type.label(),
         file.display()
     );
-    crate::output::write_atomic(&output, text.as_bytes())
-        .map_err(|e| NextError::Usage(format!("无法写入 {}：{e}", output.display())))?;
+    crate::output::write_new(&output, text.as_bytes()).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => exists(&output),
+        _ => NextError::Usage(format!("无法写入 {}：{e}", output.display())),
+    })?;
     Ok(output)
+}
+
+fn exists(output: &Path) -> NextError {
+    NextError::Usage(format!("{} 已存在，不会覆盖：请用 -o 指定新文件名", output.display()))
 }
 
 /// `records/baihuan-2025.yaml` → `records/baihuan-2026.yaml`; a name without this year gets

@@ -58,6 +58,9 @@ enum Command {
         /// Validate and score only; write the summary but no PDFs.
         #[arg(long)]
         check_only: bool,
+        /// Render every record, also those whose report in the out-dir is up to date.
+        #[arg(long)]
+        force: bool,
         #[arg(long = "font-path", value_name = "DIR")]
         font_path: Vec<PathBuf>,
     },
@@ -79,11 +82,12 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Render { record, output, font_path } => render(&record, output, &font_path),
         Command::Check { records } => check(&records),
-        Command::Batch { inputs, out_dir, jobs, check_only, font_path } => {
+        Command::Batch { inputs, out_dir, jobs, check_only, force, font_path } => {
             let options = batch::Options {
                 out_dir,
                 jobs,
                 check_only,
+                force,
                 font_dirs: font_path,
                 progress: std::io::stderr().is_terminal(),
             };
@@ -113,10 +117,6 @@ fn load_failure(file: &Path, diagnostics: &[Diagnostic]) -> u8 {
 
 fn render(record: &Path, output: Option<PathBuf>, font_dirs: &[PathBuf]) -> u8 {
     let output = output.unwrap_or_else(|| record.with_extension("pdf"));
-    if output == record {
-        eprintln!("错误：输出文件不能是记录文件本身：{}", record.display());
-        return USAGE_OR_IO;
-    }
     let checked = match pipeline::check_file(record) {
         Ok(checked) => checked,
         Err(diagnostics) => return load_failure(record, &diagnostics),
@@ -126,6 +126,13 @@ fn render(record: &Path, output: Option<PathBuf>, font_dirs: &[PathBuf]) -> u8 {
         eprintln!("{}：记录有错误，未生成报告", record.display());
         return INVALID;
     }
+    let mut inputs = checked.referenced_files();
+    inputs.push(record.to_owned());
+    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    if let Err(why) = output::guard(&output, &inputs, output::Kind::Pdf) {
+        eprintln!("错误：{why}");
+        return USAGE_OR_IO;
+    }
     let engine = match Engine::new(font_dirs) {
         Ok(engine) => engine,
         Err(why) => {
@@ -133,6 +140,9 @@ fn render(record: &Path, output: Option<PathBuf>, font_dirs: &[PathBuf]) -> u8 {
             return USAGE_OR_IO;
         }
     };
+    for warning in engine.warnings() {
+        eprintln!("警告：{warning}");
+    }
     let pdf = match engine.render(&checked.view()) {
         Ok(pdf) => pdf,
         Err(why) => {
@@ -140,8 +150,8 @@ fn render(record: &Path, output: Option<PathBuf>, font_dirs: &[PathBuf]) -> u8 {
             return USAGE_OR_IO;
         }
     };
-    if let Err(err) = output::write_atomic(&output, &pdf) {
-        eprintln!("错误：无法写入 {}：{err}", output.display());
+    if let Err(why) = output::write_guarded(&output, &pdf, &inputs, output::Kind::Pdf) {
+        eprintln!("错误：{why}");
         return USAGE_OR_IO;
     }
     println!("已生成 {}（{}）", output.display(), summary_line(&checked));

@@ -1,7 +1,7 @@
 //! The first three stages together: load, validate, score. What `check`, `render` and `batch`
 //! share, and what a service embedding the library calls.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, has_errors};
 use crate::load::{self, LoadedRecord, Source};
@@ -21,6 +21,19 @@ pub struct Checked {
 impl Checked {
     pub fn has_errors(&self) -> bool {
         has_errors(&self.diagnostics)
+    }
+
+    /// The files the record refers to: its profile, its previous record and its scheme file
+    /// (where it names them), as paths relative to the working folder.
+    pub fn referenced_files(&self) -> Vec<PathBuf> {
+        let record = &self.loaded.record;
+        let file = &self.loaded.source.file;
+        let scheme_file = record.scheme.as_ref().filter(|s| s.ends_with(".yaml") || s.ends_with(".yml"));
+        std::iter::once(&record.profile)
+            .chain(record.previous.as_ref())
+            .chain(scheme_file)
+            .map(|name| load::resolve(file, name))
+            .collect()
     }
 
     /// The report data for the template; only meaningful without errors.

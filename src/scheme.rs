@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// The id of the built-in GB/T 27922-2011 scheme.
 pub const BUILTIN_ID: &str = "gbt27922-2011";
-const BUILTIN_SOURCE: &str = include_str!("../schemes/gbt27922-2011.yaml");
+pub(crate) const BUILTIN_SOURCE: &str = include_str!("../schemes/gbt27922-2011.yaml");
 
 /// A scoring scheme. 评分体系
 #[derive(Clone, Debug, Deserialize, Serialize)]

@@ -84,17 +84,17 @@ fn batch_renders_the_good_reports_and_lists_the_bad_ones() {
     ws.example_with("in/bad-score.yaml", &[("supervision: 6", "supervision: 9")]);
     ws.write("in/sub/broken.yaml", "profile: cb-profile.yaml\nclient: [unclosed\n");
     // An old PDF of a record that now fails is kept, not replaced by nothing.
-    std::fs::create_dir_all(ws.path("out")).unwrap();
-    std::fs::write(ws.path("out/bad-score.pdf"), b"last year's").unwrap();
+    std::fs::create_dir_all(ws.path("out/reports")).unwrap();
+    std::fs::write(ws.path("out/reports/bad-score.pdf"), b"%PDF-1.7 last year's").unwrap();
 
     let output = certreport(&["batch", "in", "--out-dir", "out", "--jobs", "2"], ws.dir.path());
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-    for pdf in ["out/a.pdf", "out/b.pdf", "out/sub/c.pdf"] {
+    for pdf in ["out/reports/a.pdf", "out/reports/b.pdf", "out/reports/sub/c.pdf"] {
         let text = pdf_text_compact(&ws.path(pdf));
         assert!(text.contains("评分结果为：95分，五星级售后服务"), "{pdf}");
     }
-    assert!(!ws.path("out/sub/broken.pdf").exists());
-    assert_eq!(std::fs::read(ws.path("out/bad-score.pdf")).unwrap(), b"last year's");
+    assert!(!ws.path("out/reports/sub/broken.pdf").exists());
+    assert_eq!(std::fs::read(ws.path("out/reports/bad-score.pdf")).unwrap(), b"%PDF-1.7 last year's");
 
     let summary: Value =
         serde_json::from_slice(&std::fs::read(ws.path("out/summary.json")).unwrap()).unwrap();
@@ -104,7 +104,7 @@ fn batch_renders_the_good_reports_and_lists_the_bad_ones() {
     let rows = summary["rows"].as_array().unwrap();
     let row = |file: &str| rows.iter().find(|r| r["file"].as_str().unwrap().ends_with(file)).unwrap();
     assert_eq!(row("in/a.yaml")["client"], "测试客户0有限公司");
-    assert_eq!(row("in/a.yaml")["score"], "95");
+    assert_eq!(row("in/a.yaml")["score"], 95);
     assert_eq!(row("in/a.yaml")["level"], "五星级");
     assert_eq!(row("in/a.yaml")["status"], "ok");
     assert_eq!(row("in/a.yaml")["audit_type"], "保持认证");
@@ -135,14 +135,17 @@ fn batch_check_only_writes_no_pdf_and_one_job_gives_the_same_bytes() {
     std::fs::copy(repo(PROFILE), ws.path("in/cb-profile.yaml")).unwrap();
     let check = certreport(&["batch", "in", "--out-dir", "checked", "--check-only"], ws.dir.path());
     assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
-    assert!(!ws.path("checked/a.pdf").exists());
+    assert!(!ws.path("checked/reports/a.pdf").exists());
     assert!(ws.path("checked/summary.csv").exists());
 
     let one = certreport(&["batch", "in", "--out-dir", "one", "--jobs", "1"], ws.dir.path());
     assert_eq!(one.status.code(), Some(0), "{}", stderr(&one));
     let single = certreport(&["render", "in/a.yaml", "-o", "single.pdf"], ws.dir.path());
     assert_eq!(single.status.code(), Some(0));
-    assert_eq!(std::fs::read(ws.path("one/a.pdf")).unwrap(), std::fs::read(ws.path("single.pdf")).unwrap());
+    assert_eq!(
+        std::fs::read(ws.path("one/reports/a.pdf")).unwrap(),
+        std::fs::read(ws.path("single.pdf")).unwrap()
+    );
 
     let usage = certreport(&["batch", "nowhere", "--out-dir", "x"], ws.dir.path());
     assert_eq!(usage.status.code(), Some(2));

@@ -2,26 +2,37 @@
 //!
 //! - [`plan`] finds the records and names their PDFs; [`workers`] renders them in parallel
 //!   and writes each PDF atomically; [`summary`] writes the summary files; [`progress`]
-//!   reports on stderr.
+//!   reports on stderr; [`manifest`] remembers what each report was made from, so that a
+//!   re-run renders only what changed (`--force`: everything).
+//! - The out-dir holds `reports/` (the PDFs), `summary.csv`, `summary.json`, `summary.pdf` and
+//!   `.certreport/` (the manifest and the lock). While a batch writes it, the out-dir is locked:
+//!   a second batch into it is refused. Temporary files a killed batch left are removed by the
+//!   next one.
+//! - No output replaces an input (compared as files) or an existing file of another kind
+//!   ([`crate::output`]): the batch checks every output before it renders anything.
 //! - A record that fails — invalid, unreadable, missing profile, a typesetting error, even a
 //!   panic — is reported in the summary and never stops the others. A failed record leaves no
 //!   file and keeps any earlier PDF of the same name.
 
+mod manifest;
 mod plan;
 mod progress;
 mod summary;
 mod workers;
 
+use std::fmt;
+use std::fs::File;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::date::Date;
+use crate::date::{Date, DateHalf, HalfDay};
 use crate::diagnostic::Diagnostic;
-use crate::output::write_atomic;
+use crate::output::{Inputs, Kind, OutputError, write_atomic};
 use crate::pipeline;
 use crate::render::Engine;
+use manifest::{Stamp, Tracker};
 use plan::Job;
 use progress::Progress;
 use workers::Processed;
@@ -34,17 +45,63 @@ pub struct Options {
     pub jobs: Option<usize>,
     /// Validate and score only: no PDFs.
     pub check_only: bool,
+    /// Render every record, even those whose report is up to date.
+    pub force: bool,
     pub font_dirs: Vec<PathBuf>,
     /// Draw a progress bar (on a terminal) instead of a line per record.
     pub progress: bool,
 }
 
+/// Why a batch did not run.
+#[derive(Debug)]
+pub enum Error {
+    /// No record among the inputs.
+    NoRecords,
+    /// Another batch is writing the out-dir.
+    Locked { out_dir: PathBuf },
+    /// An output would replace an input or a file of another kind.
+    Output(OutputError),
+    /// Bad inputs, an unusable out-dir or font folder.
+    Usage(String),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::NoRecords => f.write_str("没有找到任何审查记录（.yaml / .yml）"),
+            Error::Locked { out_dir } => write!(
+                f,
+                "输出目录 {} 正由另一个 certreport batch 写入：请等它结束后再运行，或换一个输出目录",
+                out_dir.display()
+            ),
+            Error::Output(error) => error.fmt(f),
+            Error::Usage(why) => f.write_str(why),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<OutputError> for Error {
+    fn from(error: OutputError) -> Error {
+        Error::Output(error)
+    }
+}
+
+impl From<String> for Error {
+    fn from(why: String) -> Error {
+        Error::Usage(why)
+    }
+}
+
 /// What became of one record.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Rendered (or, with `--check-only`, valid).
     Ok,
+    /// Its report was up to date: kept as it is, not rendered again.
+    Unchanged,
     /// The record has errors: nothing rendered.
     Invalid,
     /// Typesetting or writing failed.
@@ -55,22 +112,67 @@ impl Status {
     pub fn label(self) -> &'static str {
         match self {
             Status::Ok => "成功",
+            Status::Unchanged => "未变",
             Status::Invalid => "记录有误",
             Status::Failed => "生成失败",
         }
     }
+
+    /// Whether the record has its report (or, with `--check-only`, is valid).
+    pub fn succeeded(self) -> bool {
+        matches!(self, Status::Ok | Status::Unchanged)
+    }
 }
 
-/// One row of the summary: one input file.
-#[derive(Clone, Debug, Default, Serialize)]
+/// A half day of the audit, as summary.json gives it: `{"date": "2025-12-03", "half_day": "am"}`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Moment {
+    pub date: Date,
+    pub half_day: Half,
+}
+
+/// Morning or afternoon, in summary.json.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Half {
+    Am,
+    Pm,
+}
+
+impl From<DateHalf> for Moment {
+    fn from(moment: DateHalf) -> Moment {
+        let half_day = match moment.half {
+            HalfDay::Morning => Half::Am,
+            HalfDay::Afternoon => Half::Pm,
+        };
+        Moment { date: moment.date, half_day }
+    }
+}
+
+impl Moment {
+    /// `2025 年 12 月 03 日上午`, as the CSV and the 汇总表 print it.
+    pub fn chinese(self) -> String {
+        let half = match self.half_day {
+            Half::Am => HalfDay::Morning,
+            Half::Pm => HalfDay::Afternoon,
+        };
+        DateHalf { date: self.date, half }.chinese()
+    }
+}
+
+/// One row of the summary: one input file. In summary.json the score is a number, `passed` a
+/// boolean, the dates `YYYY-MM-DD`; what a record that could not be scored lacks is `null`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Row {
     pub file: String,
     pub client: String,
     pub project_number: String,
     pub audit_type: String,
-    pub audit_start: String,
-    pub audit_end: String,
-    pub score: String,
+    pub audit_start: Option<Moment>,
+    pub audit_end: Option<Moment>,
+    /// The score as the report prints it (cut to one decimal; a whole number as an integer).
+    #[serde(serialize_with = "score_number")]
+    pub score: Option<f64>,
     pub level: String,
     pub passed: Option<bool>,
     pub output: String,
@@ -80,6 +182,15 @@ pub struct Row {
     pub error_line: Option<usize>,
 }
 
+/// A score as a JSON number: `95`, `94.5`.
+fn score_number<S: serde::Serializer>(score: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match score {
+        Some(score) if score.fract() == 0.0 && score.abs() < 1e15 => s.serialize_i64(*score as i64),
+        Some(score) => s.serialize_f64(*score),
+        None => s.serialize_none(),
+    }
+}
+
 /// The summary of a batch.
 #[derive(Debug, Serialize)]
 pub struct Summary {
@@ -87,7 +198,10 @@ pub struct Summary {
     /// The day the batch ran (`YYYY-MM-DD` in summary.json).
     pub date: Date,
     pub total: usize,
+    /// Records with their report (rendered now or unchanged).
     pub succeeded: usize,
+    /// Of those, the reports that were up to date and not rendered again.
+    pub unchanged: usize,
     pub failed: usize,
     pub rows: Vec<Row>,
 }
@@ -98,15 +212,54 @@ impl Summary {
     }
 }
 
-/// Runs a batch. `Err` only for usage errors (no inputs, unusable out-dir or fonts).
-pub fn run(inputs: &[PathBuf], options: &Options) -> Result<Summary, String> {
-    let jobs = plan::plan(inputs, &options.out_dir)?;
-    if jobs.is_empty() {
-        return Err("没有找到任何审查记录（.yaml / .yml）".into());
+/// Locks the out-dir for this batch (until the returned file is dropped), then removes what a
+/// killed batch left there.
+fn lock(out_dir: &Path) -> Result<File, Error> {
+    let dir = out_dir.join(manifest::DIR);
+    std::fs::create_dir_all(&dir).map_err(|e| format!("无法创建输出目录 {}：{e}", dir.display()))?;
+    let path = dir.join("lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| format!("无法创建锁文件 {}：{e}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => return Err(Error::Locked { out_dir: out_dir.to_owned() }),
+        Err(std::fs::TryLockError::Error(e)) => {
+            return Err(Error::Usage(format!("无法锁定输出目录 {}：{e}", out_dir.display())));
+        }
     }
-    std::fs::create_dir_all(&options.out_dir)
-        .map_err(|e| format!("无法创建输出目录 {}：{e}", options.out_dir.display()))?;
+    crate::output::remove_stale_temporaries(out_dir);
+    Ok(file)
+}
+
+/// The summary files, each with its kind.
+const SUMMARY_FILES: [(&str, Kind); 3] =
+    [("summary.csv", Kind::SummaryCsv), ("summary.json", Kind::Json), ("summary.pdf", Kind::Pdf)];
+
+/// Runs a batch. `Err` only for usage errors (no inputs, unusable out-dir or fonts, a locked
+/// out-dir, an output in the way).
+pub fn run(inputs: &[PathBuf], options: &Options) -> Result<Summary, Error> {
+    let out_dir = &options.out_dir;
+    let jobs = plan::plan(inputs, out_dir)?;
+    if jobs.is_empty() {
+        return Err(Error::NoRecords);
+    }
+    let records = Inputs::new(jobs.iter().map(|job| job.input.as_path()));
+    for job in &jobs {
+        records.guard(&job.output, &[], Kind::Pdf)?;
+    }
+    for (name, kind) in SUMMARY_FILES {
+        records.guard(&out_dir.join(name), &[], kind)?;
+    }
+    let _lock = lock(out_dir)?;
     let engine = Engine::new(&options.font_dirs)?;
+    for warning in engine.warnings() {
+        eprintln!("警告：{warning}");
+    }
+    let tracker = Tracker::new(out_dir, engine.fingerprint(), options.force || options.check_only);
     let workers = options
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
@@ -122,38 +275,55 @@ pub fn run(inputs: &[PathBuf], options: &Options) -> Result<Summary, String> {
         workers,
         prepare,
         |job| {
-            catch_unwind(AssertUnwindSafe(|| process(job, &engine, options.check_only)))
+            catch_unwind(AssertUnwindSafe(|| process(job, &engine, &tracker, options.check_only)))
                 .unwrap_or_else(|_| Processed::Finished(crashed(job)))
         },
-        |job, row, pdf| {
-            catch_unwind(AssertUnwindSafe(|| write(job, row, &pdf))).unwrap_or_else(|_| crashed(job))
+        |job, rendered| {
+            catch_unwind(AssertUnwindSafe(|| write(job, rendered, &records, &tracker)))
+                .unwrap_or_else(|_| crashed(job))
         },
         |row| progress.record(row),
     )?;
     progress.finish();
+    if !options.check_only {
+        tracker.save(out_dir, &jobs)?;
+    }
 
-    let failed = rows.iter().filter(|r| r.status != Some(Status::Ok)).count();
+    let failed = rows.iter().filter(|r| !r.status.is_some_and(Status::succeeded)).count();
+    let unchanged = rows.iter().filter(|r| r.status == Some(Status::Unchanged)).count();
     let summary = Summary {
         title: "服务认证审查报告批量生成汇总表".into(),
         date: Date::today(),
         total: rows.len(),
         succeeded: rows.len() - failed,
+        unchanged,
         failed,
         rows,
     };
-    summary::write(&summary, &engine, &options.out_dir)?;
+    summary::write(&summary, &engine, out_dir, &records)?;
     eprintln!(
-        "共 {} 份记录：成功 {}，失败 {}。汇总：{}",
+        "共 {} 份记录：成功 {}（其中 {} 份未变，沿用已有报告），失败 {}。汇总：{}",
         summary.total,
         summary.succeeded,
+        summary.unchanged,
         summary.failed,
-        options.out_dir.join("summary.csv").display()
+        out_dir.join("summary.csv").display()
     );
     Ok(summary)
 }
 
-/// Checks, scores and renders one record.
-fn process(job: &Job, engine: &Engine, check_only: bool) -> Processed {
+/// A rendered record on its way to the writer.
+pub struct Rendered {
+    row: Row,
+    pdf: Vec<u8>,
+    stamp: Stamp,
+}
+
+/// Checks, scores and renders one record (unless its report is up to date).
+fn process(job: &Job, engine: &Engine, tracker: &Tracker, check_only: bool) -> Processed<Rendered> {
+    if let Some(row) = tracker.unchanged(job) {
+        return Processed::Finished(row);
+    }
     let mut row = Row { file: job.input.display().to_string(), ..Row::default() };
     let checked = match pipeline::check_file(&job.input) {
         Ok(checked) => checked,
@@ -167,9 +337,9 @@ fn process(job: &Job, engine: &Engine, check_only: bool) -> Processed {
     row.client = record.client.name.clone();
     row.project_number = record.project_number.clone();
     row.audit_type = record.audit_type.label().into();
-    row.audit_start = record.audit.start.chinese();
-    row.audit_end = record.audit.end.chinese();
-    row.score = checked.sheet.total.map(crate::scheme::number).unwrap_or_default();
+    row.audit_start = Some(record.audit.start.into());
+    row.audit_end = Some(record.audit.end.into());
+    row.score = checked.sheet.total.and_then(|total| crate::scheme::number(total).parse().ok());
     row.level = checked.sheet.level().map(|l| scheme.levels[l].name.clone()).unwrap_or_default();
     row.passed = checked.sheet.outcome.map(|_| checked.sheet.passed());
     if checked.has_errors() {
@@ -180,8 +350,9 @@ fn process(job: &Job, engine: &Engine, check_only: bool) -> Processed {
         row.status = Some(Status::Ok);
         return Processed::Finished(row);
     }
+    let stamp = tracker.stamp(&checked);
     match engine.render(&checked.view()) {
-        Ok(pdf) => Processed::Rendered(row, pdf),
+        Ok(pdf) => Processed::Rendered(Rendered { row, pdf, stamp }),
         Err(why) => {
             row.status = Some(Status::Failed);
             row.first_error = format!("{}: {why}", job.input.display());
@@ -190,19 +361,28 @@ fn process(job: &Job, engine: &Engine, check_only: bool) -> Processed {
     }
 }
 
-/// Writes a rendered record's PDF: the row's final state.
-fn write(job: &Job, mut row: Row, pdf: &[u8]) -> Row {
-    let written = match job.output.parent() {
-        Some(dir) => std::fs::create_dir_all(dir).map_err(|e| format!("无法创建目录 {}：{e}", dir.display())),
-        None => Ok(()),
-    }
-    .and_then(|()| {
-        write_atomic(&job.output, pdf).map_err(|e| format!("无法写入 {}：{e}", job.output.display()))
-    });
+/// Writes a rendered record's PDF (never over one of the batch's inputs or over a file that
+/// is not a PDF) and records it in the manifest: the row's final state.
+fn write(job: &Job, rendered: Rendered, records: &Inputs, tracker: &Tracker) -> Row {
+    let Rendered { mut row, pdf, stamp } = rendered;
+    let references: Vec<&Path> = stamp.references().collect();
+    let written = records
+        .guard(&job.output, &references, Kind::Pdf)
+        .map_err(|e| e.to_string())
+        .and_then(|()| match job.output.parent() {
+            Some(dir) => {
+                std::fs::create_dir_all(dir).map_err(|e| format!("无法创建目录 {}：{e}", dir.display()))
+            }
+            None => Ok(()),
+        })
+        .and_then(|()| {
+            write_atomic(&job.output, &pdf).map_err(|e| format!("无法写入 {}：{e}", job.output.display()))
+        });
     match written {
         Ok(()) => {
             row.output = job.output.display().to_string();
             row.status = Some(Status::Ok);
+            tracker.written(job, stamp, &pdf, &row);
         }
         Err(why) => {
             row.status = Some(Status::Failed);

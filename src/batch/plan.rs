@@ -1,55 +1,75 @@
 //! Which files a batch renders, and where each PDF goes.
 //!
-//! - Inputs are record files or folders searched recursively for `.yaml`/`.yml` files. Files
-//!   that are plainly a CB profile (a top-level `post_code`) or a scoring scheme (top-level
-//!   `groups` and `levels`) without an `audit_type` are skipped; every other file is treated
-//!   as a record, so that a broken record is reported rather than passed over.
-//! - Output names mirror the input's path relative to the folder it was found in (a file given
-//!   directly: its name), with `.pdf`: deterministic, readable, and unique within a folder.
-//!   Should two inputs from different folders map to one name, the later (in sorted order)
-//!   gets `-2`, `-3`, … appended.
+//! - Inputs are record files or folders searched recursively ([`crate::files::find`]: no link
+//!   cycle, regular files only) for `.yaml`/`.yml` files. Files that are plainly a CB profile
+//!   (a top-level `post_code`) or a scoring scheme (top-level `groups` and `levels`) without an
+//!   `audit_type` are skipped; every other file is treated as a record, so that a broken record
+//!   is reported rather than passed over.
+//! - Reports go to the out-dir's [`REPORTS`] folder, the summaries beside it: no record's name
+//!   can make its report collide with a summary.
+//! - A report's name is the input's path relative to the folder it was found in (a file given
+//!   directly: its name) with the extension `.yaml`/`.yml` replaced by `.pdf`, every other part
+//!   kept (`客户.2025.yaml` → `客户.2025.pdf`). Should two inputs still map to one name (`r.yaml`
+//!   and `r.yml`, or the same name in two input folders), the later in sorted order gets `-2`,
+//!   `-3` … appended, never a name another input has.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+
+/// The out-dir's folder for the reports.
+pub const REPORTS: &str = "reports";
 
 /// An input record and where its PDF goes.
 #[derive(Clone, Debug)]
 pub struct Job {
     pub input: PathBuf,
+    /// The PDF: `out_dir/reports/<name>`.
     pub output: PathBuf,
+    /// The PDF's path relative to the out-dir: the key of its entry in the manifest.
+    pub name: String,
 }
 
 /// Finds the records and names their outputs.
 pub fn plan(inputs: &[PathBuf], out_dir: &Path) -> Result<Vec<Job>, String> {
     let mut found: Vec<(PathBuf, PathBuf)> = Vec::new(); // (input, relative name)
+    let mut seen_inputs = HashSet::new();
     for input in inputs {
-        if input.is_dir() {
-            for file in crate::files::find(input, &["yaml", "yml"]).into_iter().filter(|f| is_record(f)) {
-                let relative = file.strip_prefix(input).unwrap_or(&file).to_owned();
-                found.push((file, relative));
-            }
-        } else if input.is_file() {
-            let name = input.file_name().map(PathBuf::from).unwrap_or_default();
-            found.push((input.clone(), name));
+        let meta = std::fs::metadata(input).map_err(|_| format!("找不到输入：{}", input.display()))?;
+        let files = if meta.is_dir() {
+            crate::files::find(input, &["yaml", "yml"])
+                .into_iter()
+                .filter(|f| is_record(f))
+                .map(|file| {
+                    let relative = file.strip_prefix(input).unwrap_or(&file).to_owned();
+                    (file, relative)
+                })
+                .collect()
+        } else if meta.is_file() {
+            vec![(input.clone(), input.file_name().map(PathBuf::from).unwrap_or_default())]
         } else {
-            return Err(format!("找不到输入：{}", input.display()));
+            return Err(format!("输入 {} 不是普通文件或目录", input.display()));
+        };
+        for (file, relative) in files {
+            let identity = std::fs::canonicalize(&file).unwrap_or_else(|_| file.clone());
+            if seen_inputs.insert(identity) {
+                found.push((file, relative.with_extension("pdf")));
+            }
         }
     }
-    let mut taken = HashSet::new();
-    let mut seen_inputs = HashSet::new();
-    let mut jobs = Vec::new();
-    for (input, relative) in found {
-        if !seen_inputs.insert(input.clone()) {
-            continue;
+    // First every name to its first claimant, then suffixes for the others.
+    let mut taken: HashSet<PathBuf> = HashSet::new();
+    let first: Vec<bool> = found.iter().map(|(_, name)| taken.insert(name.clone())).collect();
+    let mut jobs = Vec::with_capacity(found.len());
+    for ((input, mut name), first) in found.into_iter().zip(first) {
+        if !first {
+            let stem = name.with_extension("");
+            name = (2..)
+                .map(|n| PathBuf::from(format!("{}-{n}.pdf", stem.display())))
+                .find(|candidate| taken.insert(candidate.clone()))
+                .expect("a free name");
         }
-        let base = out_dir.join(relative.with_extension(""));
-        let mut output = base.with_extension("pdf");
-        let mut n = 2;
-        while !taken.insert(output.clone()) {
-            output = PathBuf::from(format!("{}-{n}.pdf", base.display()));
-            n += 1;
-        }
-        jobs.push(Job { input, output });
+        let name = Path::new(REPORTS).join(name);
+        jobs.push(Job { input, output: out_dir.join(&name), name: name.to_string_lossy().into_owned() });
     }
     Ok(jobs)
 }
@@ -77,18 +97,39 @@ fn is_record(file: &Path) -> bool {
 mod tests {
     use super::*;
 
+    fn outputs(jobs: &[Job]) -> Vec<String> {
+        jobs.iter().map(|j| j.name.clone()).collect()
+    }
+
     #[test]
-    fn colliding_output_names_get_a_suffix() {
+    fn names_keep_every_part_and_collisions_get_a_free_suffix() {
         let dir = tempfile::tempdir().unwrap();
-        for sub in ["a", "b"] {
-            std::fs::create_dir_all(dir.path().join(sub)).unwrap();
-            std::fs::write(dir.path().join(sub).join("r.yaml"), "audit_type: initial\n").unwrap();
+        let write = |name: &str| {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "audit_type: initial\n").unwrap();
+        };
+        for name in
+            ["a/客户.2025.yaml", "a/客户.yaml", "a/r.yaml", "b/r.yaml", "b/r-2.yaml", "b/summary.yaml"]
+        {
+            write(name);
         }
         std::fs::write(dir.path().join("a").join("profile.yaml"), "name: x\npost_code: '1'\n").unwrap();
         let inputs = [dir.path().join("a"), dir.path().join("b")];
         let jobs = plan(&inputs, Path::new("out")).unwrap();
-        let outputs: Vec<_> = jobs.iter().map(|j| j.output.clone()).collect();
-        assert_eq!(outputs, vec![PathBuf::from("out/r.pdf"), PathBuf::from("out/r-2.pdf")]);
+        assert_eq!(
+            outputs(&jobs),
+            [
+                "reports/r.pdf",
+                "reports/客户.2025.pdf",
+                "reports/客户.pdf",
+                "reports/r-2.pdf",
+                "reports/r-3.pdf",
+                "reports/summary.pdf"
+            ]
+        );
+        assert_eq!(jobs[3].input, dir.path().join("b/r-2.yaml"), "a real name keeps its name");
+        assert_eq!(jobs[0].output, Path::new("out/reports/r.pdf"));
     }
 
     #[test]

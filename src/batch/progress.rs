@@ -30,7 +30,7 @@ impl Progress {
         let status = row.status.map(Status::label).unwrap_or_default();
         match &self.bar {
             Some(bar) => {
-                if row.status != Some(Status::Ok) {
+                if !row.status.is_some_and(Status::succeeded) {
                     bar.println(format!("失败：{}", row.first_error));
                 }
                 bar.inc(1);
@@ -38,8 +38,11 @@ impl Progress {
             None => {
                 let mut done = self.done.lock().expect("progress lock");
                 *done += 1;
-                let detail =
-                    if row.status == Some(Status::Ok) { row.output.clone() } else { row.first_error.clone() };
+                let detail = if row.status.is_some_and(Status::succeeded) {
+                    row.output.clone()
+                } else {
+                    row.first_error.clone()
+                };
                 eprintln!("[{}/{}] {status} {} {detail}", *done, self.total, row.file);
             }
         }

@@ -1,26 +1,28 @@
-//! The summary of a batch in the out-dir: `summary.csv` (UTF-8 with BOM, for Excel),
-//! `summary.json`, and `summary.pdf`, the 汇总表 a CB files.
+//! The summary of a batch in the out-dir: `summary.csv` (UTF-8 with BOM, for Excel, written
+//! by the `csv` crate), `summary.json` (scores as numbers, results as booleans, dates as
+//! `YYYY-MM-DD`), and `summary.pdf`, the 汇总表 a CB files.
 
 use std::path::Path;
 
 use serde::Serialize;
 
-use super::{Row, Status, Summary};
+use super::{Error, Row, SUMMARY_FILES, Status, Summary};
 use crate::date::Date;
-use crate::output::write_atomic;
+use crate::output::{Inputs, OutputError, write_atomic};
 use crate::render::join::{JoinedInfo, PdfJoiner};
 use crate::render::{self, Engine, Tagging, Template};
 
-/// Writes summary.csv, summary.json and summary.pdf.
-pub fn write(summary: &Summary, engine: &Engine, out_dir: &Path) -> Result<(), String> {
-    let write = |name: &str, bytes: &[u8]| {
-        let path = out_dir.join(name);
-        write_atomic(&path, bytes).map_err(|e| format!("无法写入 {}：{e}", path.display()))
-    };
-    write("summary.csv", &csv(summary))?;
+/// Writes summary.csv, summary.json and summary.pdf (each over a file of its kind only, and
+/// never over one of `inputs`).
+pub fn write(summary: &Summary, engine: &Engine, out_dir: &Path, inputs: &Inputs) -> Result<(), Error> {
     let json = serde_json::to_vec_pretty(summary).expect("the summary serializes");
-    write("summary.json", &json)?;
-    write("summary.pdf", &table_pdf(summary, engine)?)
+    let contents = [csv(summary), json, table_pdf(summary, engine)?];
+    for ((name, kind), bytes) in SUMMARY_FILES.into_iter().zip(contents) {
+        let path = out_dir.join(name);
+        inputs.guard(&path, &[], kind)?;
+        write_atomic(&path, &bytes).map_err(|error| OutputError::Io { path, error })?;
+    }
+    Ok(())
 }
 
 /// Rows of the 汇总表 typeset at a time (about four pages). Each part is typeset, exported and
@@ -108,7 +110,7 @@ struct TableRow<'a> {
     client: &'a str,
     project_number: &'a str,
     audit_type: &'a str,
-    score: &'a str,
+    score: String,
     level: &'a str,
     /// 通过 / 不通过, empty when not scored.
     result: &'static str,
@@ -124,13 +126,18 @@ impl<'a> TableRow<'a> {
             client: if row.client.is_empty() { &row.file } else { &row.client },
             project_number: &row.project_number,
             audit_type: &row.audit_type,
-            score: &row.score,
+            score: score_text(row.score),
             level: &row.level,
             result: passed_label(row.passed),
             status: row.status.map(Status::label).unwrap_or_default(),
             note: &row.first_error,
         }
     }
+}
+
+/// A score as the report prints it; empty when not scored.
+fn score_text(score: Option<f64>) -> String {
+    score.map(crate::scheme::number).unwrap_or_default()
 }
 
 fn passed_label(passed: Option<bool>) -> &'static str {
@@ -141,52 +148,58 @@ fn passed_label(passed: Option<bool>) -> &'static str {
     }
 }
 
-/// The summary as CSV, UTF-8 with a byte-order mark so that Excel reads the Chinese.
+/// The columns of summary.csv.
+const CSV_HEADER: [&str; 13] = [
+    "文件",
+    "受审查方",
+    "项目编号",
+    "审查类型",
+    "审查开始",
+    "审查结束",
+    "得分",
+    "星级",
+    "是否通过",
+    "输出文件",
+    "状态",
+    "首个错误",
+    "错误行号",
+];
+
+/// The summary as CSV, UTF-8 with a byte-order mark so that Excel reads the Chinese; lines
+/// end in CRLF, as Excel writes them.
 fn csv(summary: &Summary) -> Vec<u8> {
-    const HEADER: [&str; 13] = [
-        "文件",
-        "受审查方",
-        "项目编号",
-        "审查类型",
-        "审查开始",
-        "审查结束",
-        "得分",
-        "星级",
-        "是否通过",
-        "输出文件",
-        "状态",
-        "首个错误",
-        "错误行号",
-    ];
-    let mut out = String::from("\u{feff}");
-    let line =
-        |fields: Vec<String>| fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(",") + "\r\n";
-    out.push_str(&line(HEADER.iter().map(|h| h.to_string()).collect()));
+    let mut out = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer("\u{feff}".as_bytes().to_vec());
+    let mut line = |fields: [&str; 13]| {
+        out.write_record(fields.map(defuse).iter().map(String::as_str)).expect("writing to memory");
+    };
+    line(CSV_HEADER);
     for row in &summary.rows {
-        out.push_str(&line(vec![
-            row.file.clone(),
-            row.client.clone(),
-            row.project_number.clone(),
-            row.audit_type.clone(),
-            row.audit_start.clone(),
-            row.audit_end.clone(),
-            row.score.clone(),
-            row.level.clone(),
-            passed_label(row.passed).into(),
-            row.output.clone(),
-            row.status.map(Status::label).unwrap_or_default().into(),
-            row.first_error.clone(),
-            row.error_line.map(|l| l.to_string()).unwrap_or_default(),
-        ]));
+        let moment = |m: Option<super::Moment>| m.map(super::Moment::chinese).unwrap_or_default();
+        line([
+            &row.file,
+            &row.client,
+            &row.project_number,
+            &row.audit_type,
+            &moment(row.audit_start),
+            &moment(row.audit_end),
+            &score_text(row.score),
+            &row.level,
+            passed_label(row.passed),
+            &row.output,
+            row.status.map(Status::label).unwrap_or_default(),
+            &row.first_error,
+            &row.error_line.map(|l| l.to_string()).unwrap_or_default(),
+        ]);
     }
-    out.into_bytes()
+    out.into_inner().expect("writing to memory")
 }
 
-/// Quotes a CSV field when it needs it (RFC 4180). A leading `=`, `+`, `-` or `@` is prefixed
-/// with `'` so that a spreadsheet never runs record text as a formula.
-fn csv_field(field: &str) -> String {
-    let field = if field.starts_with(['=', '+', '-', '@']) { format!("'{field}") } else { field.to_owned() };
-    if field.contains([',', '"', '\n', '\r']) { format!("\"{}\"", field.replace('"', "\"\"")) } else { field }
+/// A field that a spreadsheet would run as a formula (one starting with `=`, `+`, `-`, `@`, a
+/// tab or a carriage return) is prefixed with `'`, so that record text stays text.
+fn defuse(field: &str) -> String {
+    if field.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{field}") } else { field.to_owned() }
 }
 
 #[cfg(test)]
@@ -195,9 +208,30 @@ mod tests {
 
     #[test]
     fn csv_fields_are_quoted_and_defused() {
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("=SUM(A1)"), "'=SUM(A1)");
-        assert_eq!(csv_field("重庆"), "重庆");
+        let row = Row {
+            file: "a,b.yaml".into(),
+            client: "say \"hi\"".into(),
+            project_number: "=SUM(A1)".into(),
+            audit_type: "重庆\n第二行".into(),
+            score: Some(94.5),
+            ..Row::default()
+        };
+        let summary = Summary {
+            title: String::new(),
+            date: Date::default(),
+            total: 1,
+            succeeded: 1,
+            unchanged: 0,
+            failed: 0,
+            rows: vec![row],
+        };
+        let text = String::from_utf8(csv(&summary)).unwrap();
+        let mut lines = text.split("\r\n");
+        assert!(lines.next().unwrap().starts_with("\u{feff}文件,受审查方,"));
+        let line = lines.next().unwrap();
+        assert!(
+            line.starts_with("\"a,b.yaml\",\"say \"\"hi\"\"\",'=SUM(A1),\"重庆\n第二行\",,,94.5,"),
+            "{line}"
+        );
     }
 }

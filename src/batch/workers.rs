@@ -18,29 +18,30 @@ use super::{Job, Row};
 const WORKER_STACK: usize = 64 * 1024 * 1024;
 
 /// What a worker made of one record.
-pub enum Processed {
-    /// Nothing to write: invalid, checked only, or failed.
+// Clippy sizes the generic variant as empty; the batch's `T` holds a row and more.
+#[allow(clippy::large_enum_variant)]
+pub enum Processed<T> {
+    /// Nothing to write: invalid, checked only, unchanged, or failed.
     Finished(Row),
     /// A rendered PDF, still to be written to the job's output.
-    Rendered(Row, Vec<u8>),
+    Rendered(T),
 }
 
 /// A rendered PDF on its way to the writer.
-struct Pending {
+struct Pending<T> {
     index: usize,
-    row: Row,
-    pdf: Vec<u8>,
+    rendered: T,
 }
 
 /// Runs every job: `process` on a worker, then, for a rendered PDF, `write` on the writer
 /// thread. `finished` sees each final row as it is done. The rows come back in the jobs' order.
 /// Each worker first calls `prepare(worker, workers)`: start-up work the workers share.
-pub fn run(
+pub fn run<T: Send>(
     jobs: &[Job],
     workers: usize,
     prepare: impl Fn(usize, usize) + Sync,
-    process: impl Fn(&Job) -> Processed + Sync,
-    write: impl Fn(&Job, Row, Vec<u8>) -> Row + Sync,
+    process: impl Fn(&Job) -> Processed<T> + Sync,
+    write: impl Fn(&Job, T) -> Row + Sync,
     finished: impl Fn(&Row) + Sync,
 ) -> Result<Vec<Row>, String> {
     let pool = rayon::ThreadPoolBuilder::new()
@@ -57,11 +58,11 @@ pub fn run(
     let next = AtomicUsize::new(0);
     // Room for one waiting PDF per worker: a slow disk holds the workers back rather than
     // letting finished PDFs pile up in memory.
-    let (to_writer, pending) = mpsc::sync_channel::<Pending>(workers);
+    let (to_writer, pending) = mpsc::sync_channel::<Pending<T>>(workers);
     std::thread::scope(|scope| {
         let writer = std::thread::Builder::new().name("certreport-writer".into()).spawn_scoped(scope, || {
-            for Pending { index, row, pdf } in pending {
-                store(index, write(&jobs[index], row, pdf));
+            for Pending { index, rendered } in pending {
+                store(index, write(&jobs[index], rendered));
             }
         });
         writer.map_err(|e| format!("无法启动写入线程：{e}"))?;
@@ -73,9 +74,9 @@ pub fn run(
                 let Some(job) = jobs.get(index) else { break };
                 match process(job) {
                     Processed::Finished(row) => store(index, row),
-                    Processed::Rendered(row, pdf) => {
+                    Processed::Rendered(rendered) => {
                         to_writer
-                            .send(Pending { index, row, pdf })
+                            .send(Pending { index, rendered })
                             .expect("the writer runs until the workers end");
                     }
                 }

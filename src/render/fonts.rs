@@ -5,8 +5,7 @@
 //! Embedded data lives in the binary's read-only pages, which the OS maps lazily; fonts from
 //! disk are memory-mapped, never read whole, and a collection's faces share one map.
 
-use std::fs::File;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use typst::foundations::Bytes;
@@ -55,6 +54,48 @@ pub struct FontSet {
     slots: Vec<Slot>,
     /// How many of the slots, the first ones, are embedded faces.
     embedded: usize,
+    warnings: Vec<String>,
+    /// A hash of the `--font-path` files used: their paths, sizes and modification times.
+    disk_identity: u128,
+}
+
+/// What identifies a font file's version: its path, size and modification time.
+fn font_file_identity(file: &Path) -> (PathBuf, u64, Option<std::time::SystemTime>) {
+    let meta = std::fs::metadata(file).ok();
+    (file.to_owned(), meta.as_ref().map_or(0, |m| m.len()), meta.and_then(|m| m.modified().ok()))
+}
+
+/// Most faces a collection may hold: real ones hold a few dozen at most.
+const MAX_FACES: u64 = 1024;
+
+/// Memory-maps a font file found in a `--font-path` folder, if it is a regular file whose
+/// collection header (if any) fits its size: a 12-byte `.ttc` claiming four billion faces is
+/// refused at once instead of being parsed four billion times.
+fn map_font_file(file: &Path) -> Result<Bytes, String> {
+    let opened = crate::files::open_regular(file).map_err(|e| format!("无法读取（{e}）"))?;
+    // SAFETY: font files are read-only inputs; like every font loader that maps them
+    // (typst-kit, fontdb), we assume nobody truncates them while we render.
+    let map = unsafe { memmap2::Mmap::map(&opened) }.map_err(|e| format!("无法读取（{e}）"))?;
+    check_collection(&map)?;
+    Ok(Bytes::new(map))
+}
+
+/// A collection (`ttcf`) header names its face count and then one 4-byte offset per face,
+/// each of which must lie inside the file.
+fn check_collection(data: &[u8]) -> Result<(), String> {
+    if !data.starts_with(b"ttcf") {
+        return Ok(());
+    }
+    let count = data.get(8..12).map_or(0, |b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
+    let room = (data.len() as u64).saturating_sub(12) / 4;
+    if u64::from(count) > room || u64::from(count) > MAX_FACES {
+        return Err(format!("字体集的文件头声称含 {count} 个字体，文件大小（{} 字节）容纳不下", data.len()));
+    }
+    let offsets = data[12..12 + 4 * count as usize].chunks_exact(4);
+    if offsets.map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]])).any(|o| o as usize >= data.len()) {
+        return Err("字体集中字体的位置超出了文件".into());
+    }
+    Ok(())
 }
 
 impl FontSet {
@@ -69,19 +110,21 @@ impl FontSet {
             }
         }
         let embedded = faces.len();
+        let mut warnings = Vec::new();
+        let mut identity = Vec::new();
         for dir in dirs {
             if !dir.is_dir() {
                 return Err(format!("字体目录 {} 不存在或不是目录", dir.display()));
             }
             for file in crate::files::find(dir, &["ttf", "otf", "ttc", "otc"]) {
-                // A file that cannot be mapped is skipped, as font searchers do.
-                // SAFETY: font files are read-only inputs; like every font loader that maps
-                // them (typst-kit, fontdb), we assume nobody truncates them while we render.
-                if let Ok(map) = File::open(&file).and_then(|f| unsafe { memmap2::Mmap::map(&f) }) {
-                    let data = Bytes::new(map);
-                    for (index, info) in FontInfo::iter(&data).enumerate() {
-                        faces.push((data.clone(), index as u32, info));
+                match map_font_file(&file) {
+                    Ok(data) => {
+                        identity.push(font_file_identity(&file));
+                        for (index, info) in FontInfo::iter(&data).enumerate() {
+                            faces.push((data.clone(), index as u32, info));
+                        }
                     }
+                    Err(why) => warnings.push(format!("跳过字体文件 {}：{why}", file.display())),
                 }
             }
         }
@@ -91,7 +134,18 @@ impl FontSet {
             book.push(info);
             slots.push(Slot { data, index, font: OnceLock::new() });
         }
-        Ok(FontSet { book: LazyHash::new(book), slots, embedded })
+        let disk_identity = typst::utils::hash128(&identity);
+        Ok(FontSet { book: LazyHash::new(book), slots, embedded, warnings, disk_identity })
+    }
+
+    /// A hash that changes when a `--font-path` font file is added, removed or changed.
+    pub fn disk_identity(&self) -> u128 {
+        self.disk_identity
+    }
+
+    /// The font files of the `--font-path` folders that were passed over, and why.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
 
     pub fn book(&self) -> &LazyHash<FontBook> {
@@ -145,5 +199,16 @@ mod tests {
         faces.sort();
         let expected = [(SANS, 400), (SANS, 700), (SERIF, 400), (SERIF, 700)];
         assert_eq!(faces, expected.map(|(family, weight)| (family.to_owned(), weight)));
+    }
+
+    #[test]
+    fn a_collection_larger_than_its_file_is_refused() {
+        let mut bogus = b"ttcf\0\x01\0\0".to_vec();
+        bogus.extend(u32::MAX.to_be_bytes());
+        assert!(check_collection(&bogus).unwrap_err().contains("4294967295"));
+        let mut two = b"ttcf\0\x01\0\0\0\0\0\x02".to_vec();
+        two.extend([0, 0, 0, 20, 0, 0, 0, 20, 0, 0, 0, 0]);
+        assert!(check_collection(&two).is_ok());
+        assert!(check_collection(EMBEDDED[0]).is_ok());
     }
 }

@@ -84,6 +84,22 @@ impl Engine {
         self.fonts.prepare(part, parts);
     }
 
+    /// Font files of the `--font-path` folders that were passed over, and why (in Chinese).
+    pub fn warnings(&self) -> &[String] {
+        self.fonts.warnings()
+    }
+
+    /// A hash of everything besides a record that goes into its PDF: the program's version,
+    /// the templates, the built-in scheme and the `--font-path` fonts. A batch re-renders a record when it changes.
+    pub fn fingerprint(&self) -> u128 {
+        typst::utils::hash128(&(
+            CREATOR,
+            TEMPLATES,
+            crate::scheme::BUILTIN_SOURCE,
+            self.fonts.disk_identity(),
+        ))
+    }
+
     /// How many font faces the engine knows.
     pub fn font_count(&self) -> usize {
         self.fonts.len()
