@@ -187,8 +187,15 @@ fn a_re_run_renders_only_what_changed_and_force_renders_all() {
     records(&ws, 5);
     batch(&ws, &[]);
     assert_eq!(statuses(&ws), (5, 0, 0));
+    let table = std::fs::read(ws.path("out/summary.pdf")).unwrap();
     let rerun = batch(&ws, &[]);
     assert_eq!(statuses(&ws), (0, 5, 0));
+    // The 汇总表 lists the same reports: its parts are taken from the first run, unchanged,
+    // and they are what a fresh batch typesets.
+    assert_eq!(std::fs::read(ws.path("out/summary.pdf")).unwrap(), table);
+    let fresh = certreport(&["batch", "in", "--out-dir", "fresh"], ws.dir.path());
+    assert_eq!(fresh.status.code(), Some(0));
+    assert_eq!(std::fs::read(ws.path("fresh/summary.pdf")).unwrap(), table);
     assert_eq!(stderr(&rerun).matches("] 未变 ").count(), 5, "{}", stderr(&rerun));
     let kept = summary(&ws);
     assert_eq!(kept["rows"][0]["score"], 95, "an unchanged record keeps its row");

@@ -15,6 +15,7 @@
 //!   file and keeps any earlier PDF of the same name.
 
 mod manifest;
+mod parts;
 mod plan;
 mod progress;
 mod summary;

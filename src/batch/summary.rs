@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use super::parts::{Part, PartCache};
 use super::{Error, Row, SUMMARY_FILES, Status, Summary};
 use crate::date::Date;
 use crate::output::{Inputs, OutputError, write_atomic};
@@ -16,7 +17,9 @@ use crate::render::{self, Engine, Tagging, Template};
 /// never over one of `inputs`).
 pub fn write(summary: &Summary, engine: &Engine, out_dir: &Path, inputs: &Inputs) -> Result<(), Error> {
     let json = serde_json::to_vec_pretty(summary).expect("the summary serializes");
-    let contents = [csv(summary), json, table_pdf(summary, engine)?];
+    let mut parts = PartCache::new(out_dir);
+    let contents = [csv(summary), json, table_pdf(summary, engine, &mut parts)?];
+    parts.prune();
     for ((name, kind), bytes) in SUMMARY_FILES.into_iter().zip(contents) {
         let path = out_dir.join(name);
         inputs.guard(&path, &[], kind)?;
@@ -38,7 +41,7 @@ const ROW_MARK: &str = "row";
 /// The 汇总表 as PDF: typeset in parts of up to [`PART_ROWS`] rows whose PDFs are joined. A
 /// part's last page, which the rows may not fill, is dropped (unless it is the table's last),
 /// and its rows start the next part: every page but the last is full.
-fn table_pdf(summary: &Summary, engine: &Engine) -> Result<Vec<u8>, String> {
+fn table_pdf(summary: &Summary, engine: &Engine, cache: &mut PartCache) -> Result<Vec<u8>, String> {
     // The reports' cached layout is of no use here.
     Engine::clear_cache();
     let date = summary.date;
@@ -62,28 +65,49 @@ fn table_pdf(summary: &Summary, engine: &Engine) -> Result<Vec<u8>, String> {
                 .collect(),
         };
         let json = serde_json::to_vec(&part).expect("the summary serializes");
-        let mut document = engine.typeset(Template::Summary, json, date)?;
-        let pages = document.pages().len();
-        let mut next = end;
-        if end < rows.len() && pages > 1 {
-            let on_last_page =
-                render::marks(&document, ROW_MARK).into_iter().filter(|&(_, page)| page == pages);
-            // 序号 counts from 1: the first row on the last page is rows[number - 1].
-            if let Some(first) = on_last_page.filter_map(|(number, _)| usize::try_from(number - 1).ok()).min()
-                && first > start
-            {
-                next = first;
-                document = render::first_pages(&document, pages - 1);
+        let key = PartCache::key(&json);
+        let (pdf, next) = match cache.get(&key) {
+            Some(part) => part,
+            None => {
+                let part = typeset_part(engine, json, date, start, end, rows.len())?;
+                cache.put(&key, &part.0, part.1);
+                part
             }
-        }
-        joined.append(engine.export(&document, "summary", date, Tagging::Untagged)?)?;
-        drop(document);
-        // Nothing of a part is needed again: drop all of its cached layout now.
-        Engine::clear_cache();
+        };
+        joined.append(pdf)?;
         start = next;
     }
     let info = JoinedInfo { title: &summary.title, date, ident: "certreport:summary" };
     Ok(joined.finish(&info))
+}
+
+/// Typesets the part of rows `start..end` (of `total`): its PDF, and the first row of the next.
+fn typeset_part(
+    engine: &Engine,
+    json: Vec<u8>,
+    date: Date,
+    start: usize,
+    end: usize,
+    total: usize,
+) -> Result<Part, String> {
+    let mut document = engine.typeset(Template::Summary, json, date)?;
+    let pages = document.pages().len();
+    let mut next = end;
+    if end < total && pages > 1 {
+        let on_last_page = render::marks(&document, ROW_MARK).into_iter().filter(|&(_, page)| page == pages);
+        // 序号 counts from 1: the first row on the last page is rows[number - 1].
+        if let Some(first) = on_last_page.filter_map(|(number, _)| usize::try_from(number - 1).ok()).min()
+            && first > start
+        {
+            next = first;
+            document = render::first_pages(&document, pages - 1);
+        }
+    }
+    let pdf = engine.export(&document, "summary", date, Tagging::Untagged)?;
+    drop(document);
+    // Nothing of a part is needed again: drop all of its cached layout now.
+    Engine::clear_cache();
+    Ok((pdf, next))
 }
 
 /// One part of the 汇总表: the batch's figures, and the rows this part lists.
@@ -129,7 +153,13 @@ impl<'a> TableRow<'a> {
             score: score_text(row.score),
             level: &row.level,
             result: passed_label(row.passed),
-            status: row.status.map(Status::label).unwrap_or_default(),
+            // The 汇总表 lists the reports: one kept from an earlier run is one like any other
+            // (summary.csv and summary.json tell them apart).
+            status: row
+                .status
+                .map(|s| if s.succeeded() { Status::Ok } else { s })
+                .map(Status::label)
+                .unwrap_or_default(),
             note: &row.first_error,
         }
     }
