@@ -5,9 +5,11 @@ use serde::Serialize;
 
 use super::CheckBox;
 use crate::date::Date;
+use crate::decision::{Decision, Recommendation};
+use crate::format;
 use crate::markup::{Block, Prose};
-use crate::record::{AuditType, Record, SpecialRecommendation};
-use crate::score::ScoreSheet;
+use crate::record::Record;
+use crate::scheme::Scheme;
 
 #[derive(Debug, Serialize)]
 pub struct ConclusionView {
@@ -20,15 +22,11 @@ pub struct ConclusionView {
     pub date: String,
 }
 
-const RECOMMENDATIONS: [&str; 5] =
-    ["认证注册资格", "再认证注册资格", "保持认证注册资格", "恢复认证注册资格", "变更认证范围"];
-
 /// Section 6's five boxes under `prefix` (推荐 / 不推荐), with `ticked` ticked.
-fn recommendation_boxes(prefix: &str, ticked: Option<usize>) -> Vec<CheckBox> {
-    RECOMMENDATIONS
-        .iter()
-        .enumerate()
-        .map(|(i, label)| CheckBox { label: format!("{prefix}{label}"), checked: ticked == Some(i) })
+fn recommendation_boxes(prefix: &str, ticked: Option<Recommendation>) -> Vec<CheckBox> {
+    Recommendation::ALL
+        .into_iter()
+        .map(|r| CheckBox { label: format!("{prefix}{}", r.label()), checked: ticked == Some(r) })
         .collect()
 }
 
@@ -42,32 +40,25 @@ pub(super) fn certificate_use(record: &Record) -> Option<Vec<Block>> {
 
 pub(super) fn conclusion(
     record: &Record,
-    sheet: &ScoreSheet,
+    scheme: &Scheme,
+    decision: &Decision,
     scope_code: &str,
-    level: Option<&crate::scheme::Level>,
     date: Date,
 ) -> ConclusionView {
-    let which = match (record.conclusion.recommendation, record.audit_type) {
-        (Some(SpecialRecommendation::Restore), _) => 3,
-        (Some(SpecialRecommendation::ScopeChange), _) => 4,
-        (None, AuditType::Initial) => 0,
-        (None, AuditType::Recertification) => 1,
-        (None, AuditType::Surveillance) => 2,
-    };
-    let passed = sheet.passed();
-    let applies = record.audit_type != AuditType::Surveillance
-        || record.conclusion.recommendation == Some(SpecialRecommendation::ScopeChange);
-    let recommended_scope = match level {
-        Some(level) if passed && applies => format!("{scope_code}: {}（{}）", record.scope.text, level.name),
-        _ if !passed => "不推荐".into(),
-        _ => "不适用".into(),
+    let passed = decision.passed();
+    let recommended_scope = match decision.level() {
+        Some(choice) if decision.states_scope => {
+            format!("{scope_code}: {}（{}）", record.scope.text, choice.level(scheme).name)
+        }
+        Some(_) => "不适用".into(),
+        None => "不推荐".into(),
     };
     ConclusionView {
         passed,
-        pass_boxes: recommendation_boxes("推荐", passed.then_some(which)),
-        fail_boxes: recommendation_boxes("不推荐", (!passed).then_some(which)),
+        pass_boxes: recommendation_boxes("推荐", passed.then_some(decision.recommendation)),
+        fail_boxes: recommendation_boxes("不推荐", (!passed).then_some(decision.recommendation)),
         recommended_scope,
         author: record.conclusion.author.clone(),
-        date: format!("{}年{:02}月{:02}日", date.year(), date.month(), date.day()),
+        date: format::date_inline(date),
     }
 }
