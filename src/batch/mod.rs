@@ -157,7 +157,7 @@ impl Moment {
             Half::Am => HalfDay::Morning,
             Half::Pm => HalfDay::Afternoon,
         };
-        DateHalf { date: self.date, half }.chinese()
+        crate::format::date_half(DateHalf { date: self.date, half })
     }
 }
 
@@ -171,7 +171,7 @@ pub struct Row {
     pub audit_type: String,
     pub audit_start: Option<Moment>,
     pub audit_end: Option<Moment>,
-    /// The score as the report prints it (cut to one decimal; a whole number as an integer).
+    /// The score as the report prints it (cut to hundredths; a whole number as an integer).
     #[serde(serialize_with = "score_number")]
     pub score: Option<f64>,
     pub level: String,
@@ -340,9 +340,9 @@ fn process(job: &Job, engine: &Engine, tracker: &Tracker, check_only: bool) -> P
     row.audit_type = record.audit_type.label().into();
     row.audit_start = Some(record.audit.start.into());
     row.audit_end = Some(record.audit.end.into());
-    row.score = checked.sheet.total.and_then(|total| crate::scheme::number(total).parse().ok());
+    row.score = checked.sheet.total.map(|total| crate::format::hundredths(total) as f64 / 100.0);
     row.level = checked.sheet.level().map(|l| scheme.levels[l].name.clone()).unwrap_or_default();
-    row.passed = checked.sheet.outcome.map(|_| checked.sheet.passed());
+    row.passed = checked.sheet.outcome.as_ref().map(|_| checked.sheet.passed());
     if checked.has_errors() {
         fail(&mut row, Status::Invalid, &checked.diagnostics);
         return Processed::Finished(row);

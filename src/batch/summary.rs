@@ -167,7 +167,7 @@ impl<'a> TableRow<'a> {
 
 /// A score as the report prints it; empty when not scored.
 fn score_text(score: Option<f64>) -> String {
-    score.map(crate::scheme::number).unwrap_or_default()
+    score.map(crate::format::points).unwrap_or_default()
 }
 
 fn passed_label(passed: Option<bool>) -> &'static str {
