@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::date::Date;
 use crate::load::LoadedRecord;
-use crate::markup::{Block, Prose, Run};
+use crate::markup::{Block, Prose, Run, plain_runs};
 use crate::record::{AuditMethod, AuditType, Change, Record, SpecialRecommendation};
 use crate::scheme::{Scheme, number};
 use crate::score::{Obtained, ScoreSheet};
@@ -48,11 +48,19 @@ pub struct Meta {
     pub title: String,
     pub author: String,
     pub keywords: Vec<String>,
-    /// The report date as `[year, month, day]`, for the template's `datetime`.
-    pub date: [u32; 3],
+    /// The report date, for the template's `datetime`.
+    pub date: YearMonthDay,
     /// The report date, for the PDF's own metadata.
     #[serde(skip)]
     pub report_date: Date,
+}
+
+/// A date as the template's `datetime` takes it.
+#[derive(Debug, Serialize)]
+pub struct YearMonthDay {
+    pub year: u32,
+    pub month: u32,
+    pub day: u32,
 }
 
 /// The certification body.
@@ -69,8 +77,8 @@ pub struct Head {
     pub title: String,
     /// `售后服务`
     pub service_type: String,
-    /// `依据 GB/T 27922-2011`
-    pub standard_line: String,
+    /// The standard's number, `GB/T 27922-2011` (printed `依据 GB/T 27922-2011`).
+    pub standard: String,
     pub client: String,
     pub project_number: String,
     pub audit_types: Vec<CheckBox>,
@@ -80,14 +88,16 @@ pub struct Head {
 pub struct Basic {
     pub registered_address: String,
     pub audit_address: String,
-    /// 1.5: [单一场所, 多场所]
-    pub site_kinds: Vec<CheckBox>,
+    /// 1.5 上述地址为单一场所组织
+    pub single_site: CheckBox,
+    /// 1.5 多场所组织…
+    pub multi_site: CheckBox,
     pub sites: Vec<SiteView>,
     pub contact: ContactView,
     /// 1.7
     pub purpose: Vec<CheckBox>,
     /// 1.8 1)–3)
-    pub criteria: Vec<String>,
+    pub criteria: Vec<Criterion>,
     /// 1.9 `S: 环保类设备销售的售后服务（五星级）`
     pub scope: String,
     /// Why the team recommends a lower level than the score reaches.
@@ -112,8 +122,17 @@ pub struct Basic {
     pub sampling: Vec<Block>,
 }
 
+/// One of 1.8's criteria: its number and its text (the standard's number kept whole).
+#[derive(Debug, Serialize)]
+pub struct Criterion {
+    pub number: String,
+    pub runs: Vec<Run>,
+}
+
 #[derive(Debug, Serialize)]
 pub struct SiteView {
+    /// 序号
+    pub number: String,
     pub name: String,
     pub address: String,
 }
@@ -121,15 +140,19 @@ pub struct SiteView {
 #[derive(Debug, Serialize)]
 pub struct ContactView {
     pub person: String,
-    pub title: String,
+    /// `None`: a blank to fill in.
+    pub title: Option<String>,
     pub phone: String,
-    pub email: String,
+    /// `None`: a blank to fill in.
+    pub email: Option<String>,
 }
 
 /// One line of 1.11: a box and its date range (blank when unticked).
 #[derive(Debug, Serialize)]
 pub struct MysteryLine {
     pub check: CheckBox,
+    /// Whether the line takes a date range (现场, 非现场) or is a box alone (不需要).
+    pub dated: bool,
     /// `2025 年 12 月 01 日至 2025 年 12 月 02 日`, or `None` for the blank form line.
     pub range: Option<String>,
 }
@@ -161,6 +184,7 @@ pub struct LabelledChange {
 /// A 无/有 question with its explanation.
 #[derive(Debug, Serialize)]
 pub struct YesNo {
+    /// The question (for 1.16, the whole 1.16 line).
     pub label: String,
     pub present: bool,
     pub note: Vec<Block>,
@@ -169,8 +193,10 @@ pub struct YesNo {
 #[derive(Debug, Serialize)]
 pub struct RemoteView {
     pub applicable: bool,
-    pub location: String,
-    pub scope: String,
+    /// `None`: a blank line.
+    pub location: Option<String>,
+    /// `None`: a blank line.
+    pub scope: Option<String>,
     pub ict_tools: String,
     /// 2)–5): `None` leaves both boxes empty (not applicable).
     pub questions: Vec<RemoteQuestion>,
@@ -179,8 +205,13 @@ pub struct RemoteView {
 #[derive(Debug, Serialize)]
 pub struct RemoteQuestion {
     pub number: u8,
-    pub answer: Option<bool>,
+    /// The 是 box ticked.
+    pub yes: bool,
+    /// The 否 box ticked (neither when 1.17 does not apply).
+    pub no: bool,
     pub text: String,
+    /// Whether the question asks for an explanation after "："; `note` holds it, or a blank.
+    pub asks_note: bool,
     pub note: Option<String>,
 }
 
@@ -190,13 +221,41 @@ pub struct ScoresView {
     pub special_deduction: ScoreExtra,
     pub special_bonus: ScoreExtra,
     pub total: String,
-    pub principles: Vec<String>,
+    /// a)–e)
+    pub principles: Vec<Lettered>,
     pub calculation: String,
-    pub level_rules: Vec<String>,
+    pub level_rules: LevelRulesView,
     /// `95 分，五星级售后服务` or `68 分，不合格`.
     pub result: String,
     /// The findings behind the special items, for the list under the table.
     pub special_items: Vec<SpecialItem>,
+}
+
+/// An item of a lettered list: `a)`.
+#[derive(Debug, Serialize)]
+pub struct Lettered {
+    pub marker: String,
+    pub text: String,
+}
+
+/// 评分结果 1) and 2) with its lettered levels.
+#[derive(Debug, Serialize)]
+pub struct LevelRulesView {
+    /// 1) the minimum and when an evaluation fails.
+    pub minimum: String,
+    /// 2) the lead-in of the levels.
+    pub grading: String,
+    /// a)–d), each ending in its punctuation.
+    pub grades: Vec<Lettered>,
+}
+
+/// Letters the items: `a`, `b`, ….
+fn lettered(texts: impl IntoIterator<Item = String>) -> Vec<Lettered> {
+    texts
+        .into_iter()
+        .zip('a'..='z')
+        .map(|(text, letter)| Lettered { marker: letter.to_string(), text })
+        .collect()
 }
 
 #[derive(Debug, Serialize)]
@@ -270,8 +329,18 @@ pub struct ConclusionView {
     pub fail_boxes: Vec<CheckBox>,
     /// 评价组推荐的认证范围和星级, or `不适用`.
     pub recommended_scope: String,
-    pub author: String,
-    pub date: String,
+    /// 报告编制人, 编制日期, then the CB profile's own lines.
+    pub signatures: Vec<SignatureView>,
+}
+
+/// A signature line of section 6.
+#[derive(Debug, Serialize)]
+pub struct SignatureView {
+    pub label: String,
+    /// What is printed on the line; `None` leaves it blank to sign.
+    pub value: Option<String>,
+    /// Room for a seal.
+    pub seal: bool,
 }
 
 const RECOMMENDATIONS: [&str; 5] =
@@ -301,7 +370,11 @@ impl ReportView {
                     record.project_number.clone(),
                     record.audit_type.label().into(),
                 ],
-                date: [u32::from(date.year()), u32::from(date.month()), u32::from(date.day())],
+                date: YearMonthDay {
+                    year: u32::from(date.year()),
+                    month: u32::from(date.month()),
+                    day: u32::from(date.day()),
+                },
                 report_date: date,
             },
             cb: CbView {
@@ -313,7 +386,7 @@ impl ReportView {
             head: Head {
                 title: "服务认证审查报告".into(),
                 service_type: scheme.service_type.clone(),
-                standard_line: format!("依据 {}", scheme.standard),
+                standard: scheme.standard.clone(),
                 client: record.client.name.clone(),
                 project_number: record.project_number.clone(),
                 audit_types: boxes(AuditType::ALL.map(AuditType::label), |i| {
@@ -342,7 +415,7 @@ impl ReportView {
                 .audit_type
                 .follows_previous_audit()
                 .then(|| record.certificate_use.as_ref().map(Prose::blocks).unwrap_or_default()),
-            conclusion: conclusion(record, sheet, &profile.scope_code, level, date),
+            conclusion: conclusion(record, sheet, profile, level, date),
         }
     }
 
@@ -377,33 +450,40 @@ fn basic(
     Basic {
         registered_address: client.registered_address.clone(),
         audit_address: client.audit_address.clone(),
-        site_kinds: boxes(
-            [
-                "上述地址为单一场所组织",
-                "多场所组织，包括上述地址的总部，以及下列固定分场所（包括名称与地址）：",
-            ],
-            |i| (i == 1) == client.is_multi_site(),
-        ),
+        single_site: CheckBox { label: "上述地址为单一场所组织".into(), checked: !client.is_multi_site() },
+        multi_site: CheckBox {
+            label: "多场所组织，包括上述地址的总部，以及下列固定分场所（包括名称与地址）：".into(),
+            checked: client.is_multi_site(),
+        },
         sites: client
             .sites
             .iter()
             .flatten()
-            .map(|s| SiteView { name: s.name.clone(), address: s.address.clone() })
+            .zip(1..)
+            .map(|(s, number): (_, u32)| SiteView {
+                number: number.to_string(),
+                name: s.name.clone(),
+                address: s.address.clone(),
+            })
             .collect(),
         contact: ContactView {
             person: client.contact.person.clone(),
-            title: client.contact.title.clone().unwrap_or_default(),
+            title: client.contact.title.clone().filter(|t| !t.trim().is_empty()),
             phone: client.contact.phone.clone(),
-            email: client.contact.email.clone().unwrap_or_default(),
+            email: client.contact.email.clone().filter(|e| !e.trim().is_empty()),
         },
         purpose: boxes(["初次认证注册", "保持认证注册", "再认证注册"], |i| {
             AuditType::ALL[i] == record.audit_type
         }),
-        criteria: vec![
+        criteria: [
             format!("{}（依据 {}《{}》）", scheme.service_type, scheme.standard, scheme.standard_title),
             "受审查方管理体系文件".into(),
             "适用的国家、行业及地方有关的法律法规及标准".into(),
-        ],
+        ]
+        .iter()
+        .zip(1..)
+        .map(|(text, number): (_, u32)| Criterion { number: number.to_string(), runs: plain_runs(text) })
+        .collect(),
         scope: format!("{scope_code}: {}{level_text}", record.scope.text),
         scope_note: record.scope.level_reason.clone().filter(|_| record.scope.level.is_some()),
         methods: boxes(AuditMethod::ALL.map(AuditMethod::label), |i| AuditMethod::ALL[i] == audit.method),
@@ -464,6 +544,7 @@ fn mystery(record: &Record) -> Vec<MysteryLine> {
     let off_site = shopping.and_then(|s| s.off_site);
     let line = |label: &str, range: Option<crate::record::DateRange>| MysteryLine {
         check: CheckBox { label: label.into(), checked: range.is_some() },
+        dated: true,
         range: range.map(|r| range_text(r.from, r.to)),
     };
     vec![
@@ -471,6 +552,7 @@ fn mystery(record: &Record) -> Vec<MysteryLine> {
         line("非现场", off_site),
         MysteryLine {
             check: CheckBox { label: "不需要".into(), checked: on_site.is_none() && off_site.is_none() },
+            dated: false,
             range: None,
         },
     ]
@@ -484,7 +566,7 @@ fn changes(record: &Record, previous: Option<&Record>) -> ChangesView {
             crate::cycle::computed_changes(previous, record);
     }
     let mut runs = Vec::new();
-    let mut push = |text: String, bold: bool| runs.push(Run { text, bold });
+    let mut push = |text: String, bold: bool| runs.push(Run { text, bold, keep: false });
     let entries: [(&str, &Option<Change>); 3] = [
         ("组织名称", &changes.name),
         ("注册地", &changes.registered_address),
@@ -518,16 +600,21 @@ fn changes(record: &Record, previous: Option<&Record>) -> ChangesView {
 
 fn remote(record: &Record) -> RemoteView {
     let remote = record.remote_audit.as_ref();
-    let question = |number: u8, answer: Option<bool>, text: &str, note: Option<String>| RemoteQuestion {
-        number,
-        answer,
-        text: text.into(),
-        note,
+    // A question without a note; with one, `Some(note)` (`None` inside: asked, not given).
+    let question = |number: u8, answer: Option<bool>, text: &str, note: Option<Option<String>>| {
+        RemoteQuestion {
+            number,
+            yes: answer == Some(true),
+            no: answer == Some(false),
+            text: text.into(),
+            asks_note: note.is_some(),
+            note: note.flatten(),
+        }
     };
     RemoteView {
         applicable: remote.is_some(),
-        location: remote.map(|r| r.location.clone()).unwrap_or_default(),
-        scope: remote.map(|r| r.scope.clone()).unwrap_or_default(),
+        location: remote.map(|r| r.location.clone()),
+        scope: remote.map(|r| r.scope.clone()),
         ict_tools: remote.map(|r| r.ict_tools.clone()).unwrap_or_else(|| "不适用".into()),
         questions: vec![
             question(2, remote.map(|r| r.security_agreement), "与审核方达成了信息安全协议；", None),
@@ -535,14 +622,14 @@ fn remote(record: &Record) -> RemoteView {
                 3,
                 remote.map(|r| r.obstacles.is_some()),
                 "远程审核遇到可能降低审核结论可靠性的障碍，遇到可能影响审核任务完成的突发事件及可能带来的风险；如果填“是”请说明",
-                remote.and_then(|r| r.obstacles.clone()),
+                Some(remote.and_then(|r| r.obstacles.clone())),
             ),
             question(4, remote.map(|r| r.ict_effective), "远程审核使用 ICT 有效，达到了审核目的；", None),
             question(
                 5,
                 remote.map(|r| r.supplementary_on_site.is_some()),
-                "需要补充现场审核，如需补充请说明关注的内容：",
-                remote.and_then(|r| r.supplementary_on_site.clone()),
+                "需要补充现场审核，如需补充请说明关注的内容",
+                Some(remote.and_then(|r| r.supplementary_on_site.clone())),
             ),
         ],
     }
@@ -617,12 +704,26 @@ fn scores(record: &Record, scheme: &Scheme, sheet: &ScoreSheet) -> ScoresView {
             value: signed(sheet.special_bonus_points),
         },
         total,
-        principles: scheme.principles.iter().map(|p| scheme.fill(p)).collect(),
+        principles: lettered(scheme.principles.iter().map(|p| scheme.fill(p))),
         calculation,
-        level_rules: scheme.level_rules(),
+        level_rules: level_rules(scheme),
         result,
         special_items,
     }
+}
+
+/// 评分结果 1) and 2): the scheme's rules, the levels lettered and punctuated as a list.
+fn level_rules(scheme: &Scheme) -> LevelRulesView {
+    let mut rules = scheme.level_rules().into_iter();
+    let minimum = rules.next().unwrap_or_default();
+    let grading = rules.next().unwrap_or_default();
+    let grades: Vec<String> = rules.collect();
+    let last = grades.len();
+    let grades = grades
+        .into_iter()
+        .zip(1..)
+        .map(|(text, n)| format!("{text}{}", if n == last { "。" } else { "；" }));
+    LevelRulesView { minimum, grading, grades: lettered(grades) }
 }
 
 /// `0`, `−2`, `+1`.
@@ -650,6 +751,7 @@ fn overview(record: &Record, scheme: &Scheme) -> OverviewView {
     if let Some(internal) = &record.internal_evaluation {
         let mut text = vec![Block::Paragraph {
             runs: vec![Run {
+                keep: false,
                 text: format!(
                     "依据本标准，组织于{}年{:02}月{:02}日开展{}评价，内部评价小组由{}执行具体工作，企业内部的评价得分{}分。",
                     internal.date.year(),
@@ -699,10 +801,11 @@ fn deduction_note(deduction: &crate::record::Deduction, scheme: &Scheme) -> Opti
 fn conclusion(
     record: &Record,
     sheet: &ScoreSheet,
-    scope_code: &str,
+    profile: &crate::profile::Profile,
     level: Option<&crate::scheme::Level>,
     date: Date,
 ) -> ConclusionView {
+    let scope_code = &profile.scope_code;
     let which = match (record.conclusion.recommendation, record.audit_type) {
         (Some(SpecialRecommendation::Restore), _) => 3,
         (Some(SpecialRecommendation::ScopeChange), _) => 4,
@@ -723,7 +826,22 @@ fn conclusion(
         pass_boxes: recommendation_boxes("推荐", passed.then_some(which)),
         fail_boxes: recommendation_boxes("不推荐", (!passed).then_some(which)),
         recommended_scope,
-        author: record.conclusion.author.clone(),
-        date: format!("{}年{:02}月{:02}日", date.year(), date.month(), date.day()),
+        signatures: signatures(record, profile, date),
     }
+}
+
+/// 报告编制人 and 编制日期 as in the reference, then the profile's lines to sign by hand.
+fn signatures(record: &Record, profile: &crate::profile::Profile, date: Date) -> Vec<SignatureView> {
+    let filled = |label: &str, value: String| SignatureView { label: label.into(), value: Some(value), seal: false };
+    let mut lines = vec![
+        filled("报告编制人", record.conclusion.author.clone()),
+        filled("编制日期", format!("{}年{:02}月{:02}日", date.year(), date.month(), date.day())),
+    ];
+    lines.extend(
+        profile
+            .signature_lines
+            .iter()
+            .map(|line| SignatureView { label: line.label.clone(), value: None, seal: line.seal }),
+    );
+    lines
 }
