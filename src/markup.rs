@@ -169,7 +169,8 @@ pub fn identifiers(text: &str) -> Vec<(&str, bool)> {
         };
         // Sentence punctuation around a token stays outside it.
         let lead = token.len() - token.trim_start_matches(['(', '[', '{', '"', '\'', '<']).len();
-        let body = token[lead..].trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '}', '"', '\'', '>']);
+        let body =
+            token[lead..].trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '}', '"', '\'', '>']);
         let start = i + lead;
         let mut end = start + body.len();
         if is_standard_code(body) {
@@ -215,7 +216,9 @@ fn is_identifier(token: &str) -> bool {
 /// `GB`, `GB/T`, `ISO`, `ISO/IEC`, `T/CAS`: capital letters, at most one `/`.
 fn is_standard_code(token: &str) -> bool {
     let mut parts = token.split('/');
-    let word = |w: Option<&str>| w.is_some_and(|w| (1..=6).contains(&w.len()) && w.chars().all(|c| c.is_ascii_uppercase()));
+    let word = |w: Option<&str>| {
+        w.is_some_and(|w| (1..=6).contains(&w.len()) && w.chars().all(|c| c.is_ascii_uppercase()))
+    };
     let first = parts.next();
     match (parts.next(), parts.next()) {
         (None, _) => first.is_some_and(|w| (2..=6).contains(&w.len())) && word(first),

@@ -126,8 +126,7 @@ fn example_with(name: &str, edits: &[(&str, &str)]) -> Typeset {
 fn every_fixture_passes_check() {
     let paths = fixture_paths();
     assert!(paths.len() >= 12, "{} fixtures", paths.len());
-    let args: Vec<&str> =
-        std::iter::once("check").chain(paths.iter().map(|p| p.to_str().unwrap())).collect();
+    let args: Vec<&str> = std::iter::once("check").chain(paths.iter().map(|p| p.to_str().unwrap())).collect();
     let output = certreport(&args, Path::new(env!("CARGO_MANIFEST_DIR")));
     assert_eq!(output.status.code(), Some(0), "{}\n{}", stdout(&output), stderr(&output));
 }
@@ -146,8 +145,19 @@ fn section_6_is_one_block_on_the_last_page() {
 fn no_lead_in_ends_a_page_without_its_first_line() {
     for t in corpus() {
         let groups = t.groups();
-        let mut expected =
-            vec!["1.5", "1.6", "1.8", "1.11", "1.12", "1.13", "1.15", "1.16", "1.17", "1.17 1)", "level rules"];
+        let mut expected = vec![
+            "1.5",
+            "1.6",
+            "1.8",
+            "1.11",
+            "1.12",
+            "1.13",
+            "1.15",
+            "1.16",
+            "1.17",
+            "1.17 1)",
+            "level rules",
+        ];
         if t.view.basic.changes.is_some() {
             expected.push("1.14");
         }
@@ -158,7 +168,12 @@ fn no_lead_in_ends_a_page_without_its_first_line() {
             expected.push("special items");
         }
         for name in expected {
-            assert_eq!(groups.get(name).map(Vec::len), Some(2), "{}: lead-in {name} and its first line", t.name);
+            assert_eq!(
+                groups.get(name).map(Vec::len),
+                Some(2),
+                "{}: lead-in {name} and its first line",
+                t.name
+            );
         }
         // Every heading: sections 1–6, 评分原则说明, 评分结果, section 3's and 4's headings.
         let headings = groups.keys().filter(|name| name.starts_with("heading ")).count();
@@ -175,11 +190,21 @@ fn table_rows_never_split() {
         for site in &t.view.basic.sites {
             let pages = &groups[format!("row {}", site.number).as_str()];
             assert_eq!(pages.len(), 3, "{}: a mark in each cell of site {}", t.name, site.number);
-            assert!(pages.iter().all(|p| *p == pages[0]), "{}: site row {} split: {pages:?}", t.name, site.number);
+            assert!(
+                pages.iter().all(|p| *p == pages[0]),
+                "{}: site row {} split: {pages:?}",
+                t.name,
+                site.number
+            );
         }
         for member in &t.view.basic.team {
             let pages = &groups[format!("row team {}", member.code).as_str()];
-            assert!(pages.iter().all(|p| *p == pages[0]), "{}: team row {} split: {pages:?}", t.name, member.code);
+            assert!(
+                pages.iter().all(|p| *p == pages[0]),
+                "{}: team row {} split: {pages:?}",
+                t.name,
+                member.code
+            );
         }
     }
     // The long rows of 15 sites run over a page break: the rule was put to the test.
@@ -223,7 +248,10 @@ fn labels_move_with_their_first_line_or_row() {
         let t = example_with(
             &format!("address-{extra}"),
             &[
-                ("registered_address: 重庆市大渡口区松青路 1563 号 2-1", &format!("registered_address: {address}")),
+                (
+                    "registered_address: 重庆市大渡口区松青路 1563 号 2-1",
+                    &format!("registered_address: {address}"),
+                ),
                 (
                     "    to: 重庆市大渡口区松青路 1563 号 2-1\n  business_address",
                     &format!("    to: {address}\n  business_address"),
@@ -325,7 +353,8 @@ fn signature_lines_come_from_the_profile() {
     assert!(!plain.contains("审查组长签字"), "the reference has only the author and the date");
     let t = fixture("long-names");
     let text = t.text();
-    for label in ["报告编制人：", "编制日期：", "审查组长签字：", "技术复核人签字：", "认证机构（盖章）："] {
+    for label in ["报告编制人：", "编制日期：", "审查组长签字：", "技术复核人签字：", "认证机构（盖章）："]
+    {
         assert!(text.contains(label), "{label} missing:\n{text}");
     }
     let seal = t.view.conclusion.signatures.iter().filter(|s| s.seal).count();
@@ -359,7 +388,9 @@ fn the_form_follows_the_reference() {
     assert!(compact.contains("二、本次评价"));
     // Section 6's options three to a line, as in the reference.
     assert!(text.lines().any(|l| {
-        l.contains("□推荐认证注册资格") && l.contains("□推荐再认证注册资格") && l.contains("■推荐保持认证注册资格")
+        l.contains("□推荐认证注册资格")
+            && l.contains("□推荐再认证注册资格")
+            && l.contains("■推荐保持认证注册资格")
     }));
     assert!(text.lines().any(|l| l.contains("□推荐恢复认证注册资格") && l.contains("□推荐变更认证范围")));
 }

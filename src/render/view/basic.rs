@@ -152,7 +152,9 @@ pub(super) fn basic(
     Basic {
         registered_address: client.registered_address.clone(),
         audit_address: client.audit_address.clone(),
-        single_site: CheckBox { label: "上述地址为单一场所组织".into(), checked: !client.is_multi_site() },
+        single_site: CheckBox {
+            label: "上述地址为单一场所组织".into(), checked: !client.is_multi_site()
+        },
         multi_site: CheckBox {
             label: "多场所组织，包括上述地址的总部，以及下列固定分场所（包括名称与地址）：".into(),
             checked: client.is_multi_site(),
@@ -303,16 +305,15 @@ fn changes(record: &Record, previous: Option<&Record>) -> ChangesView {
 fn remote(record: &Record) -> RemoteView {
     let remote = record.remote_audit.as_ref();
     // A question without a note; with one, `Some(note)` (`None` inside: asked, not given).
-    let question = |number: u8, answer: Option<bool>, text: &str, note: Option<Option<String>>| {
-        RemoteQuestion {
+    let question =
+        |number: u8, answer: Option<bool>, text: &str, note: Option<Option<String>>| RemoteQuestion {
             number,
             yes: answer == Some(true),
             no: answer == Some(false),
             text: text.into(),
             asks_note: note.is_some(),
             note: note.flatten(),
-        }
-    };
+        };
     RemoteView {
         applicable: remote.is_some(),
         location: remote.map(|r| r.location.clone()),

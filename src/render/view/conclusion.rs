@@ -85,16 +85,16 @@ pub(super) fn conclusion(
 
 /// 报告编制人 and 编制日期 as in the reference, then the profile's lines to sign by hand.
 fn signatures(record: &Record, profile: &Profile, date: Date) -> Vec<SignatureView> {
-    let filled = |label: &str, value: String| SignatureView { label: label.into(), value: Some(value), seal: false };
+    let filled =
+        |label: &str, value: String| SignatureView { label: label.into(), value: Some(value), seal: false };
     let mut lines = vec![
         filled("报告编制人", record.conclusion.author.clone()),
         filled("编制日期", format!("{}年{:02}月{:02}日", date.year(), date.month(), date.day())),
     ];
-    lines.extend(
-        profile
-            .signature_lines
-            .iter()
-            .map(|line| SignatureView { label: line.label.clone(), value: None, seal: line.seal }),
-    );
+    lines.extend(profile.signature_lines.iter().map(|line| SignatureView {
+        label: line.label.clone(),
+        value: None,
+        seal: line.seal,
+    }));
     lines
 }

@@ -25,7 +25,11 @@ pub struct LevelRulesView {
 
 /// Letters the items: `a`, `b`, ….
 fn lettered(texts: impl IntoIterator<Item = String>) -> Vec<Lettered> {
-    texts.into_iter().zip('a'..='z').map(|(text, letter)| Lettered { marker: letter.to_string(), text }).collect()
+    texts
+        .into_iter()
+        .zip('a'..='z')
+        .map(|(text, letter)| Lettered { marker: letter.to_string(), text })
+        .collect()
 }
 
 /// 评分原则说明 a)–e), from the scheme.
