@@ -3,7 +3,8 @@
 use serde::Serialize;
 
 use super::{CheckBox, boxes};
-use crate::date::Date;
+use crate::decision::LevelChoice;
+use crate::format;
 use crate::markup::{Block, Prose, Run, plain_runs};
 use crate::record::{AuditMethod, AuditType, Change, Record};
 use crate::scheme::Scheme;
@@ -144,11 +145,11 @@ pub(super) fn basic(
     previous: Option<&Record>,
     scheme: &Scheme,
     scope_code: &str,
-    level: Option<&crate::scheme::Level>,
+    level: Option<&LevelChoice>,
 ) -> Basic {
     let client = &record.client;
     let audit = &record.audit;
-    let level_text = level.map(|l| format!("（{}）", l.name)).unwrap_or_default();
+    let level_text = level.map(|l| format!("（{}）", l.level(scheme).name)).unwrap_or_default();
     Basic {
         registered_address: client.registered_address.clone(),
         audit_address: client.audit_address.clone(),
@@ -189,15 +190,15 @@ pub(super) fn basic(
         .map(|(text, number): (_, u32)| Criterion { number: number.to_string(), runs: plain_runs(text) })
         .collect(),
         scope: format!("{scope_code}: {}{level_text}", record.scope.text),
-        scope_note: record.scope.level_reason.clone().filter(|_| record.scope.level.is_some()),
+        scope_note: level.and_then(LevelChoice::reason).map(str::to_owned),
         methods: boxes(AuditMethod::ALL.map(AuditMethod::label), |i| AuditMethod::ALL[i] == audit.method),
         mystery: mystery(record),
-        audit_time: format!("{}至{}", audit.start.chinese(), audit.end.chinese()),
+        audit_time: format::date_half_range(audit.start, audit.end),
         covered_period: match audit.previous_end {
             Some(previous) => {
-                format!("上次审查结束 {}至 {}（审查结束日）止", previous.chinese(), audit.end.date.chinese())
+                format!("上次审查结束 {}（审查结束日）止", format::date_range(previous, audit.end.date))
             }
-            None => format!("初次认证，无上次审查；至 {}（审查结束日）止", audit.end.date.chinese()),
+            None => format!("初次认证，无上次审查；至 {}（审查结束日）止", format::date(audit.end.date)),
         },
         team: audit
             .team
@@ -238,10 +239,6 @@ fn yes_no(label: &str, note: &Option<Prose>) -> YesNo {
     }
 }
 
-fn range_text(from: Date, to: Date) -> String {
-    format!("{}至 {}", from.chinese(), to.chinese())
-}
-
 fn mystery(record: &Record) -> Vec<MysteryLine> {
     let shopping = record.audit.mystery_shopping.as_ref();
     let on_site = shopping.and_then(|s| s.on_site);
@@ -249,7 +246,7 @@ fn mystery(record: &Record) -> Vec<MysteryLine> {
     let line = |label: &str, range: Option<crate::record::DateRange>| MysteryLine {
         check: CheckBox { label: label.into(), checked: range.is_some() },
         dated: true,
-        range: range.map(|r| range_text(r.from, r.to)),
+        range: range.map(|r| format::date_range(r.from, r.to)),
     };
     vec![
         line("现场", on_site),
@@ -262,13 +259,9 @@ fn mystery(record: &Record) -> Vec<MysteryLine> {
     ]
 }
 
-/// 1.14: computed from last year's record when the record names it, else as stated.
+/// 1.14, as [`crate::changes::effective`] works it out.
 fn changes(record: &Record, previous: Option<&Record>) -> ChangesView {
-    let mut changes = record.changes.clone().unwrap_or_default();
-    if let Some(previous) = previous {
-        [changes.name, changes.registered_address, changes.business_address] =
-            crate::cycle::computed_changes(previous, record);
-    }
+    let changes = crate::changes::effective(record, previous);
     let mut runs = Vec::new();
     let mut push = |text: String, bold: bool| runs.push(Run { text, bold, keep: false });
     let entries: [(&str, &Option<Change>); 3] = [

@@ -5,10 +5,12 @@ use serde::Serialize;
 
 use super::CheckBox;
 use crate::date::Date;
+use crate::decision::{Decision, Recommendation};
+use crate::format;
 use crate::markup::{Block, Prose};
 use crate::profile::Profile;
-use crate::record::{AuditType, Record, SpecialRecommendation};
-use crate::score::ScoreSheet;
+use crate::record::Record;
+use crate::scheme::Scheme;
 
 #[derive(Debug, Serialize)]
 pub struct ConclusionView {
@@ -31,15 +33,11 @@ pub struct SignatureView {
     pub seal: bool,
 }
 
-const RECOMMENDATIONS: [&str; 5] =
-    ["认证注册资格", "再认证注册资格", "保持认证注册资格", "恢复认证注册资格", "变更认证范围"];
-
 /// Section 6's five boxes under `prefix` (推荐 / 不推荐), with `ticked` ticked.
-fn recommendation_boxes(prefix: &str, ticked: Option<usize>) -> Vec<CheckBox> {
-    RECOMMENDATIONS
-        .iter()
-        .enumerate()
-        .map(|(i, label)| CheckBox { label: format!("{prefix}{label}"), checked: ticked == Some(i) })
+fn recommendation_boxes(prefix: &str, ticked: Option<Recommendation>) -> Vec<CheckBox> {
+    Recommendation::ALL
+        .into_iter()
+        .map(|r| CheckBox { label: format!("{prefix}{}", r.label()), checked: ticked == Some(r) })
         .collect()
 }
 
@@ -53,31 +51,24 @@ pub(super) fn certificate_use(record: &Record) -> Option<Vec<Block>> {
 
 pub(super) fn conclusion(
     record: &Record,
-    sheet: &ScoreSheet,
+    scheme: &Scheme,
+    decision: &Decision,
     profile: &Profile,
-    level: Option<&crate::scheme::Level>,
     date: Date,
 ) -> ConclusionView {
     let scope_code = &profile.scope_code;
-    let which = match (record.conclusion.recommendation, record.audit_type) {
-        (Some(SpecialRecommendation::Restore), _) => 3,
-        (Some(SpecialRecommendation::ScopeChange), _) => 4,
-        (None, AuditType::Initial) => 0,
-        (None, AuditType::Recertification) => 1,
-        (None, AuditType::Surveillance) => 2,
-    };
-    let passed = sheet.passed();
-    let applies = record.audit_type != AuditType::Surveillance
-        || record.conclusion.recommendation == Some(SpecialRecommendation::ScopeChange);
-    let recommended_scope = match level {
-        Some(level) if passed && applies => format!("{scope_code}: {}（{}）", record.scope.text, level.name),
-        _ if !passed => "不推荐".into(),
-        _ => "不适用".into(),
+    let passed = decision.passed();
+    let recommended_scope = match decision.level() {
+        Some(choice) if decision.states_scope => {
+            format!("{scope_code}: {}（{}）", record.scope.text, choice.level(scheme).name)
+        }
+        Some(_) => "不适用".into(),
+        None => "不推荐".into(),
     };
     ConclusionView {
         passed,
-        pass_boxes: recommendation_boxes("推荐", passed.then_some(which)),
-        fail_boxes: recommendation_boxes("不推荐", (!passed).then_some(which)),
+        pass_boxes: recommendation_boxes("推荐", passed.then_some(decision.recommendation)),
+        fail_boxes: recommendation_boxes("不推荐", (!passed).then_some(decision.recommendation)),
         recommended_scope,
         signatures: signatures(record, profile, date),
     }
@@ -89,7 +80,7 @@ fn signatures(record: &Record, profile: &Profile, date: Date) -> Vec<SignatureVi
         |label: &str, value: String| SignatureView { label: label.into(), value: Some(value), seal: false };
     let mut lines = vec![
         filled("报告编制人", record.conclusion.author.clone()),
-        filled("编制日期", format!("{}年{:02}月{:02}日", date.year(), date.month(), date.day())),
+        filled("编制日期", format::date_inline(date)),
     ];
     lines.extend(profile.signature_lines.iter().map(|line| SignatureView {
         label: line.label.clone(),

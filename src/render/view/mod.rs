@@ -5,23 +5,20 @@
 //! record is decided here; the template only lays it out. Prose arrives as [`Block`]s.
 //!
 //! One submodule per section of the template: [`head`] (cover), [`basic`] (1), [`scores`] (2),
-//! [`overview`] (3 and 4), [`conclusion`] (5 and 6); [`rules`] letters section 2's principles and
-//! level rules.
+//! [`overview`] (3 and 4), [`conclusion`] (5 and 6).
 
 pub mod basic;
 pub mod conclusion;
 pub mod head;
 pub mod overview;
-pub mod rules;
 pub mod scores;
 
 use serde::Serialize;
 
 use crate::date::Date;
+use crate::decision::decide;
 use crate::load::LoadedRecord;
 use crate::markup::Block;
-use crate::record::Record;
-use crate::scheme::Scheme;
 use crate::score::ScoreSheet;
 
 use basic::Basic;
@@ -85,7 +82,7 @@ impl ReportView {
     pub fn build(loaded: &LoadedRecord, sheet: &ScoreSheet) -> ReportView {
         let LoadedRecord { record, profile, scheme, .. } = loaded;
         let date = record.conclusion.date.unwrap_or(record.audit.end.date);
-        let level = chosen_level(record, scheme, sheet);
+        let decision = decide(record, scheme, sheet);
         ReportView {
             meta: Meta {
                 title: format!("服务认证审查报告：{}（{}）", record.client.name, record.project_number),
@@ -104,29 +101,22 @@ impl ReportView {
             },
             cb: head::cb(profile),
             head: head::head(record, scheme),
-            basic: basic::basic(record, loaded.previous.as_ref(), scheme, &profile.scope_code, level),
+            basic: basic::basic(
+                record,
+                loaded.previous.as_ref(),
+                scheme,
+                &profile.scope_code,
+                decision.level(),
+            ),
             scores: scores::scores(record, scheme, sheet),
             overview: overview::overview(record, scheme),
             suggestions: overview::suggestions(record),
             certificate_use: conclusion::certificate_use(record),
-            conclusion: conclusion::conclusion(record, sheet, profile, level, date),
+            conclusion: conclusion::conclusion(record, scheme, &decision, profile, date),
         }
     }
 
     pub fn to_json(&self) -> Vec<u8> {
         serde_json::to_vec(self).expect("the report view serializes")
-    }
-}
-
-/// The level the report recommends: the team's (validated to be no higher) or the computed one.
-fn chosen_level<'a>(
-    record: &Record,
-    scheme: &'a Scheme,
-    sheet: &ScoreSheet,
-) -> Option<&'a crate::scheme::Level> {
-    let computed = sheet.level()?;
-    match &record.scope.level {
-        Some(key) => scheme.level(key),
-        None => scheme.levels.get(computed),
     }
 }

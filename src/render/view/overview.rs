@@ -2,9 +2,10 @@
 
 use serde::Serialize;
 
+use crate::format;
 use crate::markup::{Block, Prose, Run};
 use crate::record::Record;
-use crate::scheme::{Scheme, number};
+use crate::scheme::Scheme;
 
 #[derive(Debug, Serialize)]
 pub struct OverviewView {
@@ -74,13 +75,11 @@ pub(super) fn overview(record: &Record, scheme: &Scheme) -> OverviewView {
             runs: vec![Run {
                 keep: false,
                 text: format!(
-                    "依据本标准，组织于{}年{:02}月{:02}日开展{}评价，内部评价小组由{}执行具体工作，企业内部的评价得分{}分。",
-                    internal.date.year(),
-                    internal.date.month(),
-                    internal.date.day(),
+                    "依据本标准，组织于{}开展{}评价，内部评价小组由{}执行具体工作，企业内部的评价得分{}分。",
+                    format::date_inline(internal.date),
                     scheme.service_type,
                     internal.evaluators.join("、"),
-                    number(internal.score),
+                    format::points(internal.score),
                 ),
                 bold: false,
             }],
@@ -109,9 +108,9 @@ pub(super) fn overview(record: &Record, scheme: &Scheme) -> OverviewView {
 }
 
 /// `（监督扣 1 分）`, `（投诉处理扣 3 分：抽样 10 个，不符合 3 个）`.
-fn deduction_note(deduction: &crate::record::Deduction, scheme: &Scheme) -> Option<String> {
+pub(super) fn deduction_note(deduction: &crate::record::Deduction, scheme: &Scheme) -> Option<String> {
     let indicator = scheme.indicator(&deduction.indicator)?;
-    let points = number(crate::score::deduction_points(deduction, indicator.max));
+    let points = format::points(crate::score::deduction_points(deduction, indicator.max));
     let samples = match (deduction.samples, deduction.nonconforming) {
         (Some(samples), Some(bad)) => format!("：抽样 {samples} 个，不符合 {bad} 个"),
         _ => String::new(),
