@@ -151,16 +151,7 @@ fn level_choice(record: &Record, scheme: &Scheme, computed: usize) -> LevelChoic
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::record::IndicatorScore;
-    use crate::score::score;
-
-    fn full(scheme: &Scheme) -> Record {
-        let mut record = Record::default();
-        for indicator in scheme.indicators() {
-            record.scores.insert(indicator.key.clone(), IndicatorScore::Stated(indicator.max));
-        }
-        record
-    }
+    use crate::score::{full_marks, score};
 
     #[test]
     fn the_recommendation_follows_the_audit_type_unless_asked() {
@@ -176,7 +167,7 @@ mod tests {
     #[test]
     fn a_lower_level_is_chosen_with_its_reason() {
         let scheme = Scheme::builtin();
-        let mut record = full(&scheme);
+        let mut record = full_marks(&scheme);
         record.scope.level = Some("four_star".into());
         record.scope.level_reason = Some("分场所尚未覆盖".into());
         let decision = decide(&record, &scheme, &score(&record, &scheme));
@@ -189,7 +180,7 @@ mod tests {
     #[test]
     fn the_computed_level_stands_when_none_is_chosen() {
         let scheme = Scheme::builtin();
-        let record = full(&scheme);
+        let record = full_marks(&scheme);
         let decision = decide(&record, &scheme, &score(&record, &scheme));
         assert_eq!(decision.level(), Some(&LevelChoice::Computed(scheme.levels.len() - 1)));
         assert_eq!(decision.recommendation, Recommendation::Initial);
@@ -198,7 +189,7 @@ mod tests {
     #[test]
     fn a_surveillance_states_a_scope_only_when_it_changes_it() {
         let scheme = Scheme::builtin();
-        let mut record = Record { audit_type: AuditType::Surveillance, ..full(&scheme) };
+        let mut record = Record { audit_type: AuditType::Surveillance, ..full_marks(&scheme) };
         assert!(!decide(&record, &scheme, &score(&record, &scheme)).states_scope);
         record.conclusion.recommendation = Some(SpecialRecommendation::ScopeChange);
         assert!(decide(&record, &scheme, &score(&record, &scheme)).states_scope);

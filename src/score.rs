@@ -328,18 +328,20 @@ pub fn outcome(total: f64, special_deductions: usize, scheme: &Scheme) -> Outcom
     }
 }
 
+/// For tests: a record with every indicator at its maximum.
+#[cfg(test)]
+pub(crate) fn full_marks(scheme: &Scheme) -> Record {
+    let mut record = Record::default();
+    for indicator in scheme.indicators() {
+        record.scores.insert(indicator.key.clone(), IndicatorScore::Stated(indicator.max));
+    }
+    record
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::record::{Finding, SpecialDeduction};
-
-    fn all_full(scheme: &Scheme) -> Record {
-        let mut record = Record::default();
-        for indicator in scheme.indicators() {
-            record.scores.insert(indicator.key.clone(), IndicatorScore::Stated(indicator.max));
-        }
-        record
-    }
 
     fn level_name(sheet: &ScoreSheet, scheme: &Scheme) -> String {
         sheet.level().map(|l| scheme.levels[l].name.clone()).unwrap_or_default()
@@ -348,7 +350,7 @@ mod tests {
     #[test]
     fn the_reference_report_scores_95_five_star() {
         let scheme = Scheme::builtin();
-        let mut record = all_full(&scheme);
+        let mut record = full_marks(&scheme);
         for (key, points) in [
             ("supervision", 6.0),
             ("improvement", 4.0),
@@ -365,7 +367,7 @@ mod tests {
     #[test]
     fn exclusions_leave_the_applicable_total() {
         let scheme = Scheme::builtin();
-        let mut record = all_full(&scheme);
+        let mut record = full_marks(&scheme);
         record.scores.insert("recycling".into(), IndicatorScore::Excluded);
         record.scores.insert("repair".into(), IndicatorScore::Stated(5.0));
         let sheet = score(&record, &scheme);
@@ -379,7 +381,7 @@ mod tests {
     #[test]
     fn proportional_and_whole_deductions_derive_a_score() {
         let scheme = Scheme::builtin();
-        let mut record = all_full(&scheme);
+        let mut record = full_marks(&scheme);
         record.scores.insert("complaint_handling".into(), IndicatorScore::Derived);
         record.scores.insert("delivery".into(), IndicatorScore::Derived);
         record.findings = vec![
@@ -412,7 +414,7 @@ mod tests {
     #[test]
     fn five_special_deductions_fail_a_96_point_report() {
         let scheme = Scheme::builtin();
-        let mut record = all_full(&scheme);
+        let mut record = full_marks(&scheme);
         record.scores.insert("repair".into(), IndicatorScore::Stated(6.0));
         let special = Finding { special_deduction: Some(SpecialDeduction::default()), ..Finding::default() };
         record.findings = vec![special.clone(); 4];
@@ -428,7 +430,7 @@ mod tests {
     #[test]
     fn at_most_one_bonus_counts() {
         let scheme = Scheme::builtin();
-        let mut record = all_full(&scheme);
+        let mut record = full_marks(&scheme);
         record.scores.insert("repair".into(), IndicatorScore::Stated(7.0));
         let bonus = Finding { special_bonus: Some("行业领先".into()), ..Finding::default() };
         record.findings = vec![bonus.clone(), bonus];
@@ -450,7 +452,7 @@ mod tests {
     #[test]
     fn a_failing_score_fails() {
         let scheme = Scheme::builtin();
-        let mut record = all_full(&scheme);
+        let mut record = full_marks(&scheme);
         record.scores.insert("customer_relations".into(), IndicatorScore::Stated(0.0));
         record.scores.insert("complaint_handling".into(), IndicatorScore::Stated(0.0));
         record.scores.insert("repair".into(), IndicatorScore::Stated(4.0));
@@ -462,7 +464,7 @@ mod tests {
     #[test]
     fn a_missing_score_leaves_the_total_open() {
         let scheme = Scheme::builtin();
-        let mut record = all_full(&scheme);
+        let mut record = full_marks(&scheme);
         record.scores.remove("repair");
         let sheet = score(&record, &scheme);
         assert_eq!(sheet.total, None);

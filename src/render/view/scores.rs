@@ -168,7 +168,7 @@ mod tests {
     use super::*;
     use crate::record::{Deduction, Finding, IndicatorScore, SpecialDeduction};
     use crate::render::view::overview::deduction_note;
-    use crate::score::score;
+    use crate::score::{full_marks, score};
 
     /// A printed figure read back, in hundredths: `3.53` → 353, `−1` → −100.
     fn parse(text: &str) -> i64 {
@@ -188,14 +188,6 @@ mod tests {
     fn note_points(note: &str) -> i64 {
         let after = note.split_once("扣 ").unwrap().1;
         parse(after.split_once(" 分").unwrap().0)
-    }
-
-    fn full(scheme: &Scheme) -> Record {
-        let mut record = Record::default();
-        for indicator in scheme.indicators() {
-            record.scores.insert(indicator.key.clone(), IndicatorScore::Stated(indicator.max));
-        }
-        record
     }
 
     fn proportional(indicator: &str, samples: u32, bad: u32) -> Finding {
@@ -298,7 +290,7 @@ mod tests {
     #[test]
     fn one_third_of_ten_prints_as_a_deduction_and_a_row_that_agree() {
         let scheme = Scheme::builtin();
-        let mut record = full(&scheme);
+        let mut record = full_marks(&scheme);
         record.findings = vec![proportional("complaint_handling", 3, 1)];
         let view = assert_adds_up(&mut record, &scheme);
         assert_eq!(
@@ -313,7 +305,7 @@ mod tests {
     #[test]
     fn the_issue_s_3_53_deduction_leaves_6_47() {
         let scheme = Scheme::builtin();
-        let mut record = full(&scheme);
+        let mut record = full_marks(&scheme);
         record.findings = vec![proportional("complaint_handling", 17, 6)]; // 10 × 6 / 17 = 3.529…
         let view = assert_adds_up(&mut record, &scheme);
         assert_eq!(view.groups[2].rows[1].score, "6.47");
@@ -322,7 +314,7 @@ mod tests {
     #[test]
     fn several_proportional_deductions_in_one_group_add_up() {
         let scheme = Scheme::builtin();
-        let mut record = full(&scheme);
+        let mut record = full_marks(&scheme);
         record.findings = vec![
             proportional("staffing", 7, 1),
             proportional("staffing", 9, 2),
@@ -337,7 +329,7 @@ mod tests {
     #[test]
     fn exclusions_make_an_inexact_base_that_is_cut_and_said_so() {
         let scheme = Scheme::builtin();
-        let mut record = full(&scheme);
+        let mut record = full_marks(&scheme);
         record.findings = vec![proportional("complaint_handling", 17, 6), proportional("repair", 7, 3)];
         assert_adds_up(&mut record, &scheme);
         record.scores.insert("recycling".into(), IndicatorScore::Excluded);
@@ -349,7 +341,7 @@ mod tests {
     #[test]
     fn a_bonus_on_100_says_the_cap_applied() {
         let scheme = Scheme::builtin();
-        let mut record = full(&scheme);
+        let mut record = full_marks(&scheme);
         record.findings = vec![Finding { special_bonus: Some("行业领先".into()), ..Finding::default() }];
         let view = assert_adds_up(&mut record, &scheme);
         assert_eq!(view.total, "100");
@@ -364,7 +356,7 @@ mod tests {
     #[test]
     fn every_ground_for_failing_is_named() {
         let scheme = Scheme::builtin();
-        let mut record = full(&scheme);
+        let mut record = full_marks(&scheme);
         record.scores.insert("customer_relations".into(), IndicatorScore::Stated(0.0));
         record.scores.insert("complaint_handling".into(), IndicatorScore::Stated(0.0));
         let special = Finding { special_deduction: Some(SpecialDeduction::default()), ..Finding::default() };
@@ -388,7 +380,7 @@ mod tests {
         for samples in 1..=12 {
             for bad in 0..=samples {
                 for excluded in [None, Some("recycling"), Some("customer_relations")] {
-                    let mut record = full(&scheme);
+                    let mut record = full_marks(&scheme);
                     if let Some(key) = excluded {
                         record.scores.insert(key.into(), IndicatorScore::Excluded);
                     }
