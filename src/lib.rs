@@ -14,6 +14,7 @@
 //! writes files atomically.
 
 pub mod batch;
+pub mod check;
 pub mod cycle;
 pub mod date;
 pub mod diagnostic;
@@ -28,3 +29,4 @@ pub mod render;
 pub mod scheme;
 pub mod score;
 pub mod validate;
+pub mod watch;

@@ -4,9 +4,11 @@
 //! template and the standard library. Each report gets a [`world::ReportWorld`] that adds only
 //! its data file. The template's evaluation is memoized across reports because the data
 //! arrives as a file, not as `sys.inputs` (which would make a new library per report).
+//! [`target`] writes a report as a PDF or as one PNG per page.
 
 pub mod fonts;
 pub mod join;
+pub mod target;
 pub mod view;
 pub mod world;
 
@@ -130,11 +132,15 @@ impl Engine {
         })
     }
 
+    /// Typesets a report.
+    pub fn typeset_report(&self, view: &ReportView) -> Result<PagedDocument, String> {
+        self.typeset(Template::Report, view.to_json(), view.meta.report_date)
+    }
+
     /// Typesets and exports a report in one step.
     pub fn render(&self, view: &ReportView) -> Result<Vec<u8>, String> {
-        let date = view.meta.report_date;
-        let document = self.typeset(Template::Report, view.to_json(), date)?;
-        self.export(&document, &view.head.project_number, date, Tagging::Tagged)
+        let document = self.typeset_report(view)?;
+        self.export(&document, &view.head.project_number, view.meta.report_date, Tagging::Tagged)
     }
 }
 
