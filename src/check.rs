@@ -26,7 +26,8 @@ use crate::score::ScoreSheet;
 
 /// The JSON document of a `check` run over `results` (each record's file and outcome).
 pub fn to_json<'a>(results: impl IntoIterator<Item = (&'a Path, &'a CheckResult)>) -> String {
-    let records: Vec<RecordReport> = results.into_iter().map(|(file, result)| RecordReport::new(file, result)).collect();
+    let records: Vec<RecordReport> =
+        results.into_iter().map(|(file, result)| RecordReport::new(file, result)).collect();
     serde_json::to_string_pretty(&Report { records }).expect("plain data serializes")
 }
 

@@ -11,7 +11,8 @@
 //! 5. [`batch`] — many records on all cores with one engine, and the summary.
 //!
 //! [`pipeline`] strings the first three together for the CLI and for embedders; [`output`]
-//! writes files atomically.
+//! writes files atomically; [`check`] gives `check`'s findings as JSON; [`watch`] re-renders a
+//! record as it is edited.
 
 pub mod batch;
 pub mod check;

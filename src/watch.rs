@@ -194,7 +194,9 @@ fn dependencies(record: &Path, result: &CheckResult, known: &HashSet<PathBuf>) -
         Ok(checked) => {
             let named = &checked.loaded.record;
             let scheme = named.scheme.as_deref().filter(|s| s.ends_with(".yaml") || s.ends_with(".yml"));
-            for name in [Some(named.profile.as_str()), named.previous.as_deref(), scheme].into_iter().flatten() {
+            for name in
+                [Some(named.profile.as_str()), named.previous.as_deref(), scheme].into_iter().flatten()
+            {
                 files.insert(absolute(&load::resolve(record, name)));
             }
             files.extend(checked.diagnostics.iter().map(|d| absolute(&d.file)));
@@ -214,7 +216,8 @@ fn absolute(file: &Path) -> PathBuf {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
-    let dir = dir.canonicalize().unwrap_or_else(|_| std::path::absolute(dir).unwrap_or_else(|_| dir.to_owned()));
+    let dir =
+        dir.canonicalize().unwrap_or_else(|_| std::path::absolute(dir).unwrap_or_else(|_| dir.to_owned()));
     match file.file_name() {
         Some(name) => dir.join(name),
         None => dir,

@@ -32,7 +32,8 @@ fn check_json_gives_the_score_sheet_of_a_valid_record() {
     assert_eq!(score["applicable"].as_f64(), Some(100.0));
     assert_eq!(score["result"], "95 分，五星级售后服务");
     assert!(score["level"].is_string(), "{json:#}");
-    let rows: usize = score["groups"].as_array().unwrap().iter().map(|g| g["lines"].as_array().unwrap().len()).sum();
+    let rows: usize =
+        score["groups"].as_array().unwrap().iter().map(|g| g["lines"].as_array().unwrap().len()).sum();
     assert_eq!(rows, 15, "the 15 second-level indicators");
 }
 
@@ -72,7 +73,8 @@ fn check_json_codes_the_loaders_kinds_of_problem() {
     ws.example_with("unknown.yaml", &[("    phone: \"19123050876\"", "    phon: \"19123050876\"")]);
     ws.example_with("type.yaml", &[("  delivery: 4", "  delivery: four")]);
     ws.example_with("syntax.yaml", &[("  sampling: >-", "  sampling: \"unclosed")]);
-    let (code, json) = check_json(&["unknown.yaml", "type.yaml", "syntax.yaml", "missing.yaml"], ws.dir.path());
+    let (code, json) =
+        check_json(&["unknown.yaml", "type.yaml", "syntax.yaml", "missing.yaml"], ws.dir.path());
     assert_eq!(code, Some(2), "an unreadable record is an I/O error: {json:#}");
     let records = json["records"].as_array().unwrap();
     let codes: Vec<Vec<&str>> = records
@@ -253,7 +255,11 @@ fn watch_rerenders_on_each_valid_save_and_keeps_the_last_good_report() {
     assert_eq!(std::fs::read(&pdf).unwrap(), second, "the last good report is kept");
 
     // 3. Fixed again, saved as many editors do: a new file renamed over the record.
-    let fixed = edit("role: member", "role: leader").replacen("环保类设备安装的售后服务", "环保类设备维修的售后服务", 1);
+    let fixed = edit("role: member", "role: leader").replacen(
+        "环保类设备安装的售后服务",
+        "环保类设备维修的售后服务",
+        1,
+    );
     let swap = ws.path(".r.yaml.tmp");
     std::fs::write(&swap, fixed).unwrap();
     std::fs::rename(&swap, &record).unwrap();

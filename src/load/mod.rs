@@ -345,7 +345,9 @@ pub fn load_source(source: Source) -> Result<LoadedRecord, Vec<Diagnostic>> {
 pub fn load_scheme(file: &Path) -> Result<Arc<Scheme>, Diagnostic> {
     let source = Source::read(file)?;
     let scheme: Scheme = source.parse()?;
-    scheme.check().map_err(|why| source.place(Problem::error("", format!("评分体系不一致：{why}")).code("inconsistent-scheme")))?;
+    scheme.check().map_err(|why| {
+        source.place(Problem::error("", format!("评分体系不一致：{why}")).code("inconsistent-scheme"))
+    })?;
     Ok(Arc::new(scheme))
 }
 

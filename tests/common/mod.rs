@@ -99,7 +99,8 @@ pub fn check_json(records: &[&str], dir: &Path) -> (Option<i32>, serde_json::Val
     let mut args = vec!["check", "--format", "json"];
     args.extend_from_slice(records);
     let output = certreport(&args, dir);
-    let json = serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|e| panic!("check --format json printed no JSON ({e}):\n{}\n{}", stdout(&output), stderr(&output)));
+    let json = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!("check --format json printed no JSON ({e}):\n{}\n{}", stdout(&output), stderr(&output))
+    });
     (output.status.code(), json)
 }
