@@ -46,8 +46,7 @@ impl Rules {
         path: impl Into<String>,
         message: impl Into<String>,
     ) -> &mut Problem {
-        self.problems.push(Problem::error(path, message).code(code));
-        self.problems.last_mut().expect("just pushed")
+        self.add(Problem::error(path, message).code(code))
     }
 
     fn warning(
@@ -56,7 +55,11 @@ impl Rules {
         path: impl Into<String>,
         message: impl Into<String>,
     ) -> &mut Problem {
-        self.problems.push(Problem::warning(path, message).code(code));
+        self.add(Problem::warning(path, message).code(code))
+    }
+
+    fn add(&mut self, problem: Problem) -> &mut Problem {
+        self.problems.push(problem);
         self.problems.last_mut().expect("just pushed")
     }
 
