@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::{CheckBox, boxes};
 use crate::decision::LevelChoice;
 use crate::format;
-use crate::markup::{Block, Prose, Run};
+use crate::markup::{Block, Prose, Run, plain_runs};
 use crate::record::{AuditMethod, AuditType, Change, Record};
 use crate::scheme::Scheme;
 
@@ -13,14 +13,16 @@ use crate::scheme::Scheme;
 pub struct Basic {
     pub registered_address: String,
     pub audit_address: String,
-    /// 1.5: [单一场所, 多场所]
-    pub site_kinds: Vec<CheckBox>,
+    /// 1.5 上述地址为单一场所组织
+    pub single_site: CheckBox,
+    /// 1.5 多场所组织…
+    pub multi_site: CheckBox,
     pub sites: Vec<SiteView>,
     pub contact: ContactView,
     /// 1.7
     pub purpose: Vec<CheckBox>,
     /// 1.8 1)–3)
-    pub criteria: Vec<String>,
+    pub criteria: Vec<Criterion>,
     /// 1.9 `S: 环保类设备销售的售后服务（五星级）`
     pub scope: String,
     /// Why the team recommends a lower level than the score reaches.
@@ -45,8 +47,17 @@ pub struct Basic {
     pub sampling: Vec<Block>,
 }
 
+/// One of 1.8's criteria: its number and its text (the standard's number kept whole).
+#[derive(Debug, Serialize)]
+pub struct Criterion {
+    pub number: String,
+    pub runs: Vec<Run>,
+}
+
 #[derive(Debug, Serialize)]
 pub struct SiteView {
+    /// 序号
+    pub number: String,
     pub name: String,
     pub address: String,
 }
@@ -54,15 +65,19 @@ pub struct SiteView {
 #[derive(Debug, Serialize)]
 pub struct ContactView {
     pub person: String,
-    pub title: String,
+    /// `None`: a blank to fill in.
+    pub title: Option<String>,
     pub phone: String,
-    pub email: String,
+    /// `None`: a blank to fill in.
+    pub email: Option<String>,
 }
 
 /// One line of 1.11: a box and its date range (blank when unticked).
 #[derive(Debug, Serialize)]
 pub struct MysteryLine {
     pub check: CheckBox,
+    /// Whether the line takes a date range (现场, 非现场) or is a box alone (不需要).
+    pub dated: bool,
     /// `2025 年 12 月 01 日至 2025 年 12 月 02 日`, or `None` for the blank form line.
     pub range: Option<String>,
 }
@@ -94,6 +109,7 @@ pub struct LabelledChange {
 /// A 无/有 question with its explanation.
 #[derive(Debug, Serialize)]
 pub struct YesNo {
+    /// The question (for 1.16, the whole 1.16 line).
     pub label: String,
     pub present: bool,
     pub note: Vec<Block>,
@@ -102,8 +118,10 @@ pub struct YesNo {
 #[derive(Debug, Serialize)]
 pub struct RemoteView {
     pub applicable: bool,
-    pub location: String,
-    pub scope: String,
+    /// `None`: a blank line.
+    pub location: Option<String>,
+    /// `None`: a blank line.
+    pub scope: Option<String>,
     pub ict_tools: String,
     /// 2)–5): `None` leaves both boxes empty (not applicable).
     pub questions: Vec<RemoteQuestion>,
@@ -112,8 +130,13 @@ pub struct RemoteView {
 #[derive(Debug, Serialize)]
 pub struct RemoteQuestion {
     pub number: u8,
-    pub answer: Option<bool>,
+    /// The 是 box ticked.
+    pub yes: bool,
+    /// The 否 box ticked (neither when 1.17 does not apply).
+    pub no: bool,
     pub text: String,
+    /// Whether the question asks for an explanation after "："; `note` holds it, or a blank.
+    pub asks_note: bool,
     pub note: Option<String>,
 }
 
@@ -130,33 +153,42 @@ pub(super) fn basic(
     Basic {
         registered_address: client.registered_address.clone(),
         audit_address: client.audit_address.clone(),
-        site_kinds: boxes(
-            [
-                "上述地址为单一场所组织",
-                "多场所组织，包括上述地址的总部，以及下列固定分场所（包括名称与地址）：",
-            ],
-            |i| (i == 1) == client.is_multi_site(),
-        ),
+        single_site: CheckBox {
+            label: "上述地址为单一场所组织".into(), checked: !client.is_multi_site()
+        },
+        multi_site: CheckBox {
+            label: "多场所组织，包括上述地址的总部，以及下列固定分场所（包括名称与地址）：".into(),
+            checked: client.is_multi_site(),
+        },
         sites: client
             .sites
             .iter()
             .flatten()
-            .map(|s| SiteView { name: s.name.clone(), address: s.address.clone() })
+            .zip(1..)
+            .map(|(s, number): (_, u32)| SiteView {
+                number: number.to_string(),
+                name: s.name.clone(),
+                address: s.address.clone(),
+            })
             .collect(),
         contact: ContactView {
             person: client.contact.person.clone(),
-            title: client.contact.title.clone().unwrap_or_default(),
+            title: client.contact.title.clone().filter(|t| !t.trim().is_empty()),
             phone: client.contact.phone.clone(),
-            email: client.contact.email.clone().unwrap_or_default(),
+            email: client.contact.email.clone().filter(|e| !e.trim().is_empty()),
         },
         purpose: boxes(["初次认证注册", "保持认证注册", "再认证注册"], |i| {
             AuditType::ALL[i] == record.audit_type
         }),
-        criteria: vec![
+        criteria: [
             format!("{}（依据 {}《{}》）", scheme.service_type, scheme.standard, scheme.standard_title),
             "受审查方管理体系文件".into(),
             "适用的国家、行业及地方有关的法律法规及标准".into(),
-        ],
+        ]
+        .iter()
+        .zip(1..)
+        .map(|(text, number): (_, u32)| Criterion { number: number.to_string(), runs: plain_runs(text) })
+        .collect(),
         scope: format!("{scope_code}: {}{level_text}", record.scope.text),
         scope_note: level.and_then(LevelChoice::reason).map(str::to_owned),
         methods: boxes(AuditMethod::ALL.map(AuditMethod::label), |i| AuditMethod::ALL[i] == audit.method),
@@ -213,6 +245,7 @@ fn mystery(record: &Record) -> Vec<MysteryLine> {
     let off_site = shopping.and_then(|s| s.off_site);
     let line = |label: &str, range: Option<crate::record::DateRange>| MysteryLine {
         check: CheckBox { label: label.into(), checked: range.is_some() },
+        dated: true,
         range: range.map(|r| format::date_range(r.from, r.to)),
     };
     vec![
@@ -220,6 +253,7 @@ fn mystery(record: &Record) -> Vec<MysteryLine> {
         line("非现场", off_site),
         MysteryLine {
             check: CheckBox { label: "不需要".into(), checked: on_site.is_none() && off_site.is_none() },
+            dated: false,
             range: None,
         },
     ]
@@ -229,7 +263,7 @@ fn mystery(record: &Record) -> Vec<MysteryLine> {
 fn changes(record: &Record, previous: Option<&Record>) -> ChangesView {
     let changes = crate::changes::effective(record, previous);
     let mut runs = Vec::new();
-    let mut push = |text: String, bold: bool| runs.push(Run { text, bold });
+    let mut push = |text: String, bold: bool| runs.push(Run { text, bold, keep: false });
     let entries: [(&str, &Option<Change>); 3] = [
         ("组织名称", &changes.name),
         ("注册地", &changes.registered_address),
@@ -263,16 +297,20 @@ fn changes(record: &Record, previous: Option<&Record>) -> ChangesView {
 
 fn remote(record: &Record) -> RemoteView {
     let remote = record.remote_audit.as_ref();
-    let question = |number: u8, answer: Option<bool>, text: &str, note: Option<String>| RemoteQuestion {
-        number,
-        answer,
-        text: text.into(),
-        note,
-    };
+    // A question without a note; with one, `Some(note)` (`None` inside: asked, not given).
+    let question =
+        |number: u8, answer: Option<bool>, text: &str, note: Option<Option<String>>| RemoteQuestion {
+            number,
+            yes: answer == Some(true),
+            no: answer == Some(false),
+            text: text.into(),
+            asks_note: note.is_some(),
+            note: note.flatten(),
+        };
     RemoteView {
         applicable: remote.is_some(),
-        location: remote.map(|r| r.location.clone()).unwrap_or_default(),
-        scope: remote.map(|r| r.scope.clone()).unwrap_or_default(),
+        location: remote.map(|r| r.location.clone()),
+        scope: remote.map(|r| r.scope.clone()),
         ict_tools: remote.map(|r| r.ict_tools.clone()).unwrap_or_else(|| "不适用".into()),
         questions: vec![
             question(2, remote.map(|r| r.security_agreement), "与审核方达成了信息安全协议；", None),
@@ -280,14 +318,14 @@ fn remote(record: &Record) -> RemoteView {
                 3,
                 remote.map(|r| r.obstacles.is_some()),
                 "远程审核遇到可能降低审核结论可靠性的障碍，遇到可能影响审核任务完成的突发事件及可能带来的风险；如果填“是”请说明",
-                remote.and_then(|r| r.obstacles.clone()),
+                Some(remote.and_then(|r| r.obstacles.clone())),
             ),
             question(4, remote.map(|r| r.ict_effective), "远程审核使用 ICT 有效，达到了审核目的；", None),
             question(
                 5,
                 remote.map(|r| r.supplementary_on_site.is_some()),
-                "需要补充现场审核，如需补充请说明关注的内容：",
-                remote.and_then(|r| r.supplementary_on_site.clone()),
+                "需要补充现场审核，如需补充请说明关注的内容",
+                Some(remote.and_then(|r| r.supplementary_on_site.clone())),
             ),
         ],
     }

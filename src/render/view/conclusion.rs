@@ -8,6 +8,7 @@ use crate::date::Date;
 use crate::decision::{Decision, Recommendation};
 use crate::format;
 use crate::markup::{Block, Prose};
+use crate::profile::Profile;
 use crate::record::Record;
 use crate::scheme::Scheme;
 
@@ -18,8 +19,18 @@ pub struct ConclusionView {
     pub fail_boxes: Vec<CheckBox>,
     /// 评价组推荐的认证范围和星级, or `不适用`.
     pub recommended_scope: String,
-    pub author: String,
-    pub date: String,
+    /// 报告编制人, 编制日期, then the CB profile's own lines.
+    pub signatures: Vec<SignatureView>,
+}
+
+/// A signature line of section 6.
+#[derive(Debug, Serialize)]
+pub struct SignatureView {
+    pub label: String,
+    /// What is printed on the line; `None` leaves it blank to sign.
+    pub value: Option<String>,
+    /// Room for a seal.
+    pub seal: bool,
 }
 
 /// Section 6's five boxes under `prefix` (推荐 / 不推荐), with `ticked` ticked.
@@ -42,9 +53,10 @@ pub(super) fn conclusion(
     record: &Record,
     scheme: &Scheme,
     decision: &Decision,
-    scope_code: &str,
+    profile: &Profile,
     date: Date,
 ) -> ConclusionView {
+    let scope_code = &profile.scope_code;
     let passed = decision.passed();
     let recommended_scope = match decision.level() {
         Some(choice) if decision.states_scope => {
@@ -58,7 +70,22 @@ pub(super) fn conclusion(
         pass_boxes: recommendation_boxes("推荐", passed.then_some(decision.recommendation)),
         fail_boxes: recommendation_boxes("不推荐", (!passed).then_some(decision.recommendation)),
         recommended_scope,
-        author: record.conclusion.author.clone(),
-        date: format::date_inline(date),
+        signatures: signatures(record, profile, date),
     }
+}
+
+/// 报告编制人 and 编制日期 as in the reference, then the profile's lines to sign by hand.
+fn signatures(record: &Record, profile: &Profile, date: Date) -> Vec<SignatureView> {
+    let filled =
+        |label: &str, value: String| SignatureView { label: label.into(), value: Some(value), seal: false };
+    let mut lines = vec![
+        filled("报告编制人", record.conclusion.author.clone()),
+        filled("编制日期", format::date_inline(date)),
+    ];
+    lines.extend(profile.signature_lines.iter().map(|line| SignatureView {
+        label: line.label.clone(),
+        value: None,
+        seal: line.seal,
+    }));
+    lines
 }

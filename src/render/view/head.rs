@@ -21,8 +21,8 @@ pub struct Head {
     pub title: String,
     /// `售后服务`
     pub service_type: String,
-    /// `依据 GB/T 27922-2011`
-    pub standard_line: String,
+    /// The standard's number, `GB/T 27922-2011` (printed `依据 GB/T 27922-2011`).
+    pub standard: String,
     pub client: String,
     pub project_number: String,
     pub audit_types: Vec<CheckBox>,
@@ -41,7 +41,7 @@ pub(super) fn head(record: &Record, scheme: &Scheme) -> Head {
     Head {
         title: "服务认证审查报告".into(),
         service_type: scheme.service_type.clone(),
-        standard_line: format!("依据 {}", scheme.standard),
+        standard: scheme.standard.clone(),
         client: record.client.name.clone(),
         project_number: record.project_number.clone(),
         audit_types: boxes(AuditType::ALL.map(AuditType::label), |i| AuditType::ALL[i] == record.audit_type),

@@ -62,11 +62,19 @@ pub struct Meta {
     pub title: String,
     pub author: String,
     pub keywords: Vec<String>,
-    /// The report date as `[year, month, day]`, for the template's `datetime`.
-    pub date: [u32; 3],
+    /// The report date, for the template's `datetime`.
+    pub date: YearMonthDay,
     /// The report date, for the PDF's own metadata.
     #[serde(skip)]
     pub report_date: Date,
+}
+
+/// A date as the template's `datetime` takes it.
+#[derive(Debug, Serialize)]
+pub struct YearMonthDay {
+    pub year: u32,
+    pub month: u32,
+    pub day: u32,
 }
 
 impl ReportView {
@@ -84,7 +92,11 @@ impl ReportView {
                     record.project_number.clone(),
                     record.audit_type.label().into(),
                 ],
-                date: [u32::from(date.year()), u32::from(date.month()), u32::from(date.day())],
+                date: YearMonthDay {
+                    year: u32::from(date.year()),
+                    month: u32::from(date.month()),
+                    day: u32::from(date.day()),
+                },
                 report_date: date,
             },
             cb: head::cb(profile),
@@ -100,7 +112,7 @@ impl ReportView {
             overview: overview::overview(record, scheme),
             suggestions: overview::suggestions(record),
             certificate_use: conclusion::certificate_use(record),
-            conclusion: conclusion::conclusion(record, scheme, &decision, &profile.scope_code, date),
+            conclusion: conclusion::conclusion(record, scheme, &decision, profile, date),
         }
     }
 

@@ -73,6 +73,7 @@ pub(super) fn overview(record: &Record, scheme: &Scheme) -> OverviewView {
     if let Some(internal) = &record.internal_evaluation {
         let mut text = vec![Block::Paragraph {
             runs: vec![Run {
+                keep: false,
                 text: format!(
                     "依据本标准，组织于{}开展{}评价，内部评价小组由{}执行具体工作，企业内部的评价得分{}分。",
                     format::date_inline(internal.date),
