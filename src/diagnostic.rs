@@ -19,6 +19,12 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+/// The code of a problem whose kind nobody named; no problem should keep it.
+pub const UNCLASSIFIED: &str = "unclassified";
+
+/// The code of a file that cannot be read at all (missing, not a file, not UTF-8, too large).
+pub const FILE_UNREADABLE: &str = "file-unreadable";
+
 /// How bad a problem is: errors stop rendering, warnings do not.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -32,6 +38,9 @@ pub enum Severity {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Problem {
     pub severity: Severity,
+    /// What kind of problem it is: a stable identifier such as `unknown-field` or `team-leader`
+    /// (see [`Diagnostic::code`]).
+    pub code: &'static str,
     pub path: String,
     pub message: String,
     pub expected: Option<String>,
@@ -39,11 +48,23 @@ pub struct Problem {
 
 impl Problem {
     pub fn error(path: impl Into<String>, message: impl Into<String>) -> Problem {
-        Problem { severity: Severity::Error, path: path.into(), message: message.into(), expected: None }
+        Problem {
+            severity: Severity::Error,
+            code: UNCLASSIFIED,
+            path: path.into(),
+            message: message.into(),
+            expected: None,
+        }
     }
 
     pub fn warning(path: impl Into<String>, message: impl Into<String>) -> Problem {
         Problem { severity: Severity::Warning, ..Problem::error(path, message) }
+    }
+
+    /// Names the kind of problem.
+    pub fn code(mut self, code: &'static str) -> Problem {
+        self.code = code;
+        self
     }
 
     /// Adds what the field should hold.
@@ -57,6 +78,10 @@ impl Problem {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Diagnostic {
     pub severity: Severity,
+    /// The kind of problem, a stable identifier for programs (`check --format json`): the
+    /// loader's kinds (`syntax`, `unknown-field`, `missing-field`, `wrong-type`…) and one per
+    /// rule of [`crate::validate`]. The words for people are in `message`.
+    pub code: &'static str,
     pub file: PathBuf,
     pub line: usize,
     pub column: usize,
@@ -75,6 +100,7 @@ impl Diagnostic {
     pub fn file_error(file: &Path, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             severity: Severity::Error,
+            code: FILE_UNREADABLE,
             file: file.to_owned(),
             line: 0,
             column: 0,

@@ -12,10 +12,12 @@
 //! 5. [`batch`] — many records on all cores with one engine, and the summary.
 //!
 //! [`pipeline`] strings the first three together for the CLI and for embedders; [`output`]
-//! writes files atomically; [`format`] writes every number and date the report prints.
+//! writes files atomically; [`format`] writes every number and date the report prints;
+//! [`check`] gives `check`'s findings as JSON; [`watch`] re-renders a record as it is edited.
 
 pub mod batch;
 pub mod changes;
+pub mod check;
 pub mod cycle;
 pub mod date;
 pub mod decision;
@@ -32,3 +34,4 @@ pub mod render;
 pub mod scheme;
 pub mod score;
 pub mod validate;
+pub mod watch;

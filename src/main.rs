@@ -6,12 +6,14 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 use certreport::diagnostic::Diagnostic;
 use certreport::pipeline::{self, Checked};
 use certreport::render::Engine;
-use certreport::{batch, cycle, output};
+use certreport::render::target::{self, Target, WriteError};
+use certreport::watch::Watch;
+use certreport::{batch, check, cycle};
 
 /// mimalloc rather than glibc's malloc: Typst and the PDF export allocate heavily from every
 /// batch worker at once, and glibc's arena locks made the workers wait on each other.
@@ -27,14 +29,22 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Render one record as a PDF report (生成报告).
+    /// Render one record as a PDF report, or its pages as PNG images (生成报告).
     Render {
         /// The record file (.yaml).
         record: PathBuf,
-        /// Where to write the PDF; default: beside the record, with the extension .pdf.
-        #[arg(short, long)]
-        output: Option<PathBuf>,
+        #[command(flatten)]
+        output: OutputArgs,
         /// Extra font folders (searched recursively), besides the embedded Noto CJK fonts.
+        #[arg(long = "font-path", value_name = "DIR")]
+        font_path: Vec<PathBuf>,
+    },
+    /// Render a record, then again on every change of it or of the files it names (监视并更新).
+    Watch {
+        /// The record file (.yaml).
+        record: PathBuf,
+        #[command(flatten)]
+        output: OutputArgs,
         #[arg(long = "font-path", value_name = "DIR")]
         font_path: Vec<PathBuf>,
     },
@@ -43,6 +53,9 @@ enum Command {
         /// The record files.
         #[arg(required = true)]
         records: Vec<PathBuf>,
+        /// text: for people (default); json: every diagnostic and the score sheet, for programs.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// Render many records in parallel, with a summary (批量生成).
     Batch {
@@ -77,11 +90,49 @@ enum Command {
     },
 }
 
+/// Where `render` and `watch` write the report.
+#[derive(clap::Args)]
+struct OutputArgs {
+    /// The PDF, or a PNG pattern with the page number `{p}` (`pages/p-{p}.png`) for one image
+    /// per page; default: beside the record, with the extension .pdf.
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    /// Pixels per inch of PNG pages.
+    #[arg(long, default_value_t = target::DEFAULT_PPI)]
+    ppi: f32,
+}
+
+impl OutputArgs {
+    /// The target, or why it cannot be one (a usage error, already printed).
+    fn target(self, record: &Path) -> Result<Target, u8> {
+        let output = self.output.unwrap_or_else(|| record.with_extension("pdf"));
+        let target = Target::from_path(output, self.ppi).map_err(|why| {
+            eprintln!("错误：{why}");
+            USAGE_OR_IO
+        })?;
+        Ok(target)
+    }
+}
+
+/// How `check` prints what it finds.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Render { record, output, font_path } => render(&record, output, &font_path),
-        Command::Check { records } => check(&records),
+        Command::Render { record, output, font_path } => match output.target(&record) {
+            Ok(target) => render(&record, &target, &font_path),
+            Err(code) => code,
+        },
+        Command::Watch { record, output, font_path } => match output.target(&record) {
+            Ok(target) => watch_command(&record, target, &font_path),
+            Err(code) => code,
+        },
+        Command::Check { records, format } => check_command(&records, format),
         Command::Batch { inputs, out_dir, jobs, check_only, force, font_path } => {
             let options = batch::Options {
                 out_dir,
@@ -112,11 +163,14 @@ fn print_diagnostics(diagnostics: &[Diagnostic]) {
 /// else is a problem of the record (1).
 fn load_failure(file: &Path, diagnostics: &[Diagnostic]) -> u8 {
     print_diagnostics(diagnostics);
+    load_failure_code(file, diagnostics)
+}
+
+fn load_failure_code(file: &Path, diagnostics: &[Diagnostic]) -> u8 {
     if diagnostics.iter().any(|d| d.line == 0 && d.file == file) { USAGE_OR_IO } else { INVALID }
 }
 
-fn render(record: &Path, output: Option<PathBuf>, font_dirs: &[PathBuf]) -> u8 {
-    let output = output.unwrap_or_else(|| record.with_extension("pdf"));
+fn render(record: &Path, target: &Target, font_dirs: &[PathBuf]) -> u8 {
     let checked = match pipeline::check_file(record) {
         Ok(checked) => checked,
         Err(diagnostics) => return load_failure(record, &diagnostics),
@@ -126,13 +180,8 @@ fn render(record: &Path, output: Option<PathBuf>, font_dirs: &[PathBuf]) -> u8 {
         eprintln!("{}：记录有错误，未生成报告", record.display());
         return INVALID;
     }
-    let mut inputs = checked.referenced_files();
-    inputs.push(record.to_owned());
+    let inputs = checked.input_files();
     let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
-    if let Err(why) = output::guard(&output, &inputs, output::Kind::Pdf) {
-        eprintln!("错误：{why}");
-        return USAGE_OR_IO;
-    }
     let engine = match Engine::new(font_dirs) {
         Ok(engine) => engine,
         Err(why) => {
@@ -143,43 +192,68 @@ fn render(record: &Path, output: Option<PathBuf>, font_dirs: &[PathBuf]) -> u8 {
     for warning in engine.warnings() {
         eprintln!("警告：{warning}");
     }
-    let pdf = match engine.render(&checked.view()) {
-        Ok(pdf) => pdf,
-        Err(why) => {
-            eprintln!("错误：{}：{why}", record.display());
-            return USAGE_OR_IO;
+    match target.write(&engine, &checked.view(), &inputs) {
+        Ok(written) => {
+            println!("已生成 {}（{}）", target::describe_written(&written), summary_line(&checked));
+            OK
         }
-    };
-    if let Err(why) = output::write_guarded(&output, &pdf, &inputs, output::Kind::Pdf) {
-        eprintln!("错误：{why}");
-        return USAGE_OR_IO;
+        Err(why @ WriteError::Render(_)) => {
+            eprintln!("错误：{}：{why}", record.display());
+            USAGE_OR_IO
+        }
+        Err(why) => {
+            eprintln!("错误：{why}");
+            USAGE_OR_IO
+        }
     }
-    println!("已生成 {}（{}）", output.display(), summary_line(&checked));
-    OK
 }
 
 fn summary_line(checked: &Checked) -> String {
     checked.sheet.result_text(&checked.loaded.scheme)
 }
 
-fn check(records: &[PathBuf]) -> u8 {
+fn check_command(records: &[PathBuf], format: Format) -> u8 {
+    let results: Vec<_> = records.iter().map(|record| pipeline::check_file(record)).collect();
+    if format == Format::Json {
+        println!("{}", check::to_json(records.iter().map(PathBuf::as_path).zip(&results)));
+    }
     let mut worst = OK;
-    for record in records {
-        match pipeline::check_file(record) {
-            Err(diagnostics) => worst = worst.max(load_failure(record, &diagnostics)),
-            Ok(checked) => {
-                print_diagnostics(&checked.diagnostics);
-                let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
-                let warnings = checked.diagnostics.len() - errors;
-                println!("{}：{} 个错误，{} 个警告", record.display(), errors, warnings);
-                println!("{}", checked.sheet.table(&checked.loaded.scheme));
-                if errors > 0 {
-                    worst = worst.max(INVALID);
+    for (record, result) in records.iter().zip(&results) {
+        let code = match result {
+            Err(diagnostics) => load_failure_code(record, diagnostics),
+            Ok(checked) if checked.has_errors() => INVALID,
+            Ok(_) => OK,
+        };
+        worst = worst.max(code);
+        if format == Format::Text {
+            match result {
+                Err(diagnostics) => print_diagnostics(diagnostics),
+                Ok(checked) => {
+                    print_diagnostics(&checked.diagnostics);
+                    let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
+                    let warnings = checked.diagnostics.len() - errors;
+                    println!("{}：{} 个错误，{} 个警告", record.display(), errors, warnings);
+                    println!("{}", checked.sheet.table(&checked.loaded.scheme));
                 }
             }
         }
     }
     worst
+}
+
+fn watch_command(record: &Path, target: Target, font_dirs: &[PathBuf]) -> u8 {
+    let result = Watch::new(record, target, font_dirs).and_then(|session| {
+        let stopper = session.stopper();
+        ctrlc::set_handler(move || stopper.stop()).map_err(|err| format!("无法设置 Ctrl-C 处理：{err}"))?;
+        session.run()
+    });
+    match result {
+        Ok(()) => OK,
+        Err(why) => {
+            eprintln!("错误：{why}");
+            USAGE_OR_IO
+        }
+    }
 }
 
 fn batch_command(inputs: &[PathBuf], options: &batch::Options) -> u8 {

@@ -36,6 +36,13 @@ impl Checked {
             .collect()
     }
 
+    /// The files an output must never replace: the record itself and the files it refers to.
+    pub fn input_files(&self) -> Vec<PathBuf> {
+        let mut files = self.referenced_files();
+        files.push(self.loaded.source.file.clone());
+        files
+    }
+
     /// The report data for the template; only meaningful without errors.
     pub fn view(&self) -> ReportView {
         ReportView::build(&self.loaded, &self.sheet)

@@ -40,13 +40,27 @@ struct Rules {
 }
 
 impl Rules {
-    fn error(&mut self, path: impl Into<String>, message: impl Into<String>) -> &mut Problem {
-        self.problems.push(Problem::error(path, message));
-        self.problems.last_mut().expect("just pushed")
+    /// Records an error of the kind `code` (see [`crate::diagnostic::Diagnostic::code`]).
+    fn error(
+        &mut self,
+        code: &'static str,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> &mut Problem {
+        self.add(Problem::error(path, message).code(code))
     }
 
-    fn warning(&mut self, path: impl Into<String>, message: impl Into<String>) -> &mut Problem {
-        self.problems.push(Problem::warning(path, message));
+    fn warning(
+        &mut self,
+        code: &'static str,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> &mut Problem {
+        self.add(Problem::warning(path, message).code(code))
+    }
+
+    fn add(&mut self, problem: Problem) -> &mut Problem {
+        self.problems.push(problem);
         self.problems.last_mut().expect("just pushed")
     }
 
@@ -57,7 +71,7 @@ impl Rules {
     /// A text field that must be filled.
     fn required(&mut self, path: &str, text: &str, what: &str) {
         if text.trim().is_empty() {
-            let p = self.error(path, format!("{what}不能为空"));
+            let p = self.error("required", path, format!("{what}不能为空"));
             Self::expect(p, "填写这一项");
         }
     }
@@ -76,7 +90,11 @@ impl Rules {
             && parts[1].chars().all(|c| c.is_ascii_digit())
             && parts[2].chars().all(|c| c.is_ascii_uppercase());
         if !number.is_empty() && !looks_right {
-            let p = self.warning("project_number", format!("项目编号“{number}”的格式不常见"));
+            let p = self.warning(
+                "project-number-format",
+                "project_number",
+                format!("项目编号“{number}”的格式不常见"),
+            );
             Self::expect(p, "如 20913-2024-SA（编号-年份-类别）");
         }
         self.required("scope.text", &record.scope.text, "审查范围");
@@ -98,8 +116,11 @@ impl Rules {
                     Some(c) => format!("上次记录为“{}”，本次为“{}”", c.from, c.to),
                     None => "两份记录中相同，没有变更".to_owned(),
                 };
-                let p = self
-                    .error(format!("changes.{field}"), format!("写明的{what}变更与上次记录不符：{actual}"));
+                let p = self.error(
+                    "changes-differ-from-previous",
+                    format!("changes.{field}"),
+                    format!("写明的{what}变更与上次记录不符：{actual}"),
+                );
                 Self::expect(p, "删去这一项，由两份记录自动得出；或改正记录");
             }
         }
@@ -107,6 +128,7 @@ impl Rules {
             && previous_end != previous.audit.end.date
         {
             let p = self.error(
+                "previous-end-differs-from-previous",
                 "audit.previous_end",
                 format!(
                     "上次审查结束日期 {previous_end} 与上次记录的审查结束 {} 不一致",
@@ -116,8 +138,11 @@ impl Rules {
             Self::expect(p, &format!("previous_end: {}", previous.audit.end.date));
         }
         if previous.project_number.trim() != record.project_number.trim() {
-            let p = self
-                .warning("project_number", format!("项目编号与上次记录（{}）不同", previous.project_number));
+            let p = self.warning(
+                "project-number-changed",
+                "project_number",
+                format!("项目编号与上次记录（{}）不同", previous.project_number),
+            );
             Self::expect(p, "同一认证项目沿用同一项目编号");
         }
     }
@@ -132,13 +157,14 @@ impl Rules {
         if let Some(email) = &client.contact.email {
             let ok = email.split_once('@').is_some_and(|(user, host)| !user.is_empty() && host.contains('.'));
             if !ok {
-                let p = self.warning("client.contact.email", format!("邮箱“{email}”看起来不对"));
+                let p =
+                    self.warning("email-format", "client.contact.email", format!("邮箱“{email}”看起来不对"));
                 Self::expect(p, "如 name@example.com");
             }
         }
         if let Some(sites) = &client.sites {
             if sites.is_empty() {
-                let p = self.error("client.sites", "多场所组织至少要列出一个固定分场所");
+                let p = self.error("sites-empty", "client.sites", "多场所组织至少要列出一个固定分场所");
                 Self::expect(p, "每个分场所写 name 和 address；单一场所组织请删去 sites");
             }
             for (i, site) in sites.iter().enumerate() {
@@ -154,7 +180,7 @@ impl Rules {
         let digits = phone.chars().filter(char::is_ascii_digit).count();
         let allowed = phone.chars().all(|c| c.is_ascii_digit() || " -+()（）".contains(c));
         if !phone.trim().is_empty() && (!allowed || !(7..=15).contains(&digits)) {
-            let p = self.warning(path, format!("电话“{phone}”看起来不对"));
+            let p = self.warning("phone-format", path, format!("电话“{phone}”看起来不对"));
             Self::expect(p, "7 到 15 位数字，可含空格、-、+ 和括号，如 010-5824 6003");
         }
     }
@@ -162,8 +188,11 @@ impl Rules {
     fn audit(&mut self, record: &Record) {
         let audit = &record.audit;
         if audit.end < audit.start {
-            let p =
-                self.error("audit.end", format!("审查结束（{}）早于审查开始（{}）", audit.end, audit.start));
+            let p = self.error(
+                "audit-end-before-start",
+                "audit.end",
+                format!("审查结束（{}）早于审查开始（{}）", audit.end, audit.start),
+            );
             Self::expect(p, "结束时间不早于开始时间");
         }
         if let Some(shopping) = &audit.mystery_shopping {
@@ -171,18 +200,25 @@ impl Rules {
                 if let Some(range) = range
                     && range.to < range.from
                 {
-                    let p =
-                        self.error(format!("audit.mystery_shopping.{name}.to"), "暗访结束日期早于开始日期");
+                    let p = self.error(
+                        "mystery-shopping-range",
+                        format!("audit.mystery_shopping.{name}.to"),
+                        "暗访结束日期早于开始日期",
+                    );
                     Self::expect(p, "to 不早于 from");
                 }
             }
         }
         let leaders = audit.team.iter().filter(|m| m.role == TeamRole::Leader).count();
         if audit.team.is_empty() {
-            let p = self.error("audit.team", "审查组没有成员");
+            let p = self.error("team-empty", "audit.team", "审查组没有成员");
             Self::expect(p, "至少一名成员，其中恰好一名组长（role: leader）");
         } else if leaders != 1 {
-            let p = self.error("audit.team", format!("审查组必须恰好有一名组长，现有 {leaders} 名"));
+            let p = self.error(
+                "team-leader",
+                "audit.team",
+                format!("审查组必须恰好有一名组长，现有 {leaders} 名"),
+            );
             Self::expect(p, "审查组成员中恰好一人 role: leader（组长）");
         }
         let mut codes = std::collections::HashSet::new();
@@ -191,7 +227,11 @@ impl Rules {
             self.required(&format!("{path}.code"), &member.code, "成员代码");
             self.required(&format!("{path}.name"), &member.name, "成员姓名");
             if !codes.insert(member.code.trim()) {
-                let p = self.error(format!("{path}.code"), format!("成员代码“{}”重复", member.code));
+                let p = self.error(
+                    "team-code-duplicate",
+                    format!("{path}.code"),
+                    format!("成员代码“{}”重复", member.code),
+                );
                 Self::expect(p, "每名成员一个不同的代码，如 A、B、C");
             }
             if member.role == TeamRole::Leader || member.role == TeamRole::Member {
@@ -211,11 +251,19 @@ impl Rules {
         let kind = record.audit_type.label();
         match (record.audit_type, record.surveillance_number) {
             (AuditType::Surveillance, Some(n)) if !(1..=2).contains(&n) => {
-                let p = self.error("surveillance_number", format!("第 {n} 次监督不在认证周期内"));
+                let p = self.error(
+                    "surveillance-number-range",
+                    "surveillance_number",
+                    format!("第 {n} 次监督不在认证周期内"),
+                );
                 Self::expect(p, "1 或 2（三年周期内的两次监督）");
             }
             (AuditType::Initial | AuditType::Recertification, Some(_)) => {
-                let p = self.error("surveillance_number", "只有监督审查才写第几次监督");
+                let p = self.error(
+                    "surveillance-number-not-applicable",
+                    "surveillance_number",
+                    "只有监督审查才写第几次监督",
+                );
                 Self::expect(p, "删去 surveillance_number");
             }
             _ => {}
@@ -223,17 +271,23 @@ impl Rules {
         match (follows, audit.previous_end) {
             (true, None) => {
                 let p = self.error(
+                    "previous-end-missing",
                     "audit.previous_end",
                     format!("{kind}须写明上次审查结束日期（审查覆盖时期的起点）"),
                 );
                 Self::expect(p, "previous_end: 上次审查的最后一天，如 2024-11-28");
             }
             (false, Some(_)) => {
-                let p = self.error("audit.previous_end", "初次认证没有上次审查，不应写 previous_end");
+                let p = self.error(
+                    "previous-end-not-applicable",
+                    "audit.previous_end",
+                    "初次认证没有上次审查，不应写 previous_end",
+                );
                 Self::expect(p, "删去 previous_end，或把 audit_type 改为 surveillance / recertification");
             }
             (true, Some(previous)) if previous >= audit.start.date => {
                 let p = self.error(
+                    "previous-end-not-before-start",
                     "audit.previous_end",
                     format!("上次审查结束日期（{previous}）不早于本次审查开始（{}）", audit.start.date),
                 );
@@ -243,11 +297,15 @@ impl Rules {
         }
         match (follows, &record.changes) {
             (true, None) => {
-                let p = self.error("changes", format!("{kind}须填写 1.14 组织变更信息"));
+                let p = self.error("changes-missing", "changes", format!("{kind}须填写 1.14 组织变更信息"));
                 Self::expect(p, "changes: 列出变更；全部无变更时写 changes: {}");
             }
             (false, Some(_)) => {
-                let p = self.error("changes", "1.14 组织变更信息只适用于监督和再认证审查");
+                let p = self.error(
+                    "changes-not-applicable",
+                    "changes",
+                    "1.14 组织变更信息只适用于监督和再认证审查",
+                );
                 Self::expect(p, "初次认证删去 changes");
             }
             _ => {}
@@ -272,12 +330,20 @@ impl Rules {
         }
         match (follows, &record.certificate_use) {
             (true, None) => {
-                let p = self.error("certificate_use", format!("{kind}须填写第 5 部分证书及标志使用情况"));
+                let p = self.error(
+                    "certificate-use-missing",
+                    "certificate_use",
+                    format!("{kind}须填写第 5 部分证书及标志使用情况"),
+                );
                 Self::expect(p, "如 certificate_use: 未见证书及标志违规使用情况");
             }
             (true, Some(text)) => self.required_prose("certificate_use", text, "证书及标志使用情况"),
             (false, Some(_)) => {
-                let p = self.error("certificate_use", "证书及标志使用只适用于监督和再认证审查");
+                let p = self.error(
+                    "certificate-use-not-applicable",
+                    "certificate_use",
+                    "证书及标志使用只适用于监督和再认证审查",
+                );
                 Self::expect(p, "初次认证删去 certificate_use");
             }
             (false, None) => {}
@@ -289,13 +355,14 @@ impl Rules {
         let Some(change) = change else { return };
         if change.to.trim() != current.trim() {
             let p = self.error(
+                "change-differs-from-current",
                 format!("{path}.to"),
                 format!("{what}变更后的值“{}”与 {current_path}“{current}”不一致", change.to),
             );
             Self::expect(p, &format!("to 与 {current_path} 相同"));
         }
         if change.from.trim() == change.to.trim() {
-            let p = self.error(format!("{path}.from"), format!("{what}变更前后相同"));
+            let p = self.error("change-unchanged", format!("{path}.from"), format!("{what}变更前后相同"));
             Self::expect(p, "没有变更时删去这一项（报告印“无变更”）");
         }
     }
@@ -304,15 +371,19 @@ impl Rules {
         let method = record.audit.method;
         match (method.is_remote(), &record.remote_audit) {
             (true, None) => {
-                let p = self
-                    .error("remote_audit", format!("审查方式为{}，须填写 1.17 远程审核情况", method.label()));
+                let p = self.error(
+                    "remote-audit-missing",
+                    "remote_audit",
+                    format!("审查方式为{}，须填写 1.17 远程审核情况", method.label()),
+                );
                 Self::expect(
                     p,
                     "remote_audit: location、scope、ict_tools、security_agreement、ict_effective",
                 );
             }
             (false, Some(_)) => {
-                let p = self.error("remote_audit", "现场审核不适用 1.17 远程审核");
+                let p =
+                    self.error("remote-audit-not-applicable", "remote_audit", "现场审核不适用 1.17 远程审核");
                 Self::expect(p, "删去 remote_audit，或把 audit.method 改为 remote / combined");
             }
             (true, Some(remote)) => {
@@ -331,13 +402,18 @@ impl Rules {
             .map(|i| i.name.as_str())
             .collect();
         if !missing.is_empty() {
-            let p = self.error("scores", format!("以下指标没有得分：{}", missing.join("、")));
+            let p =
+                self.error("scores-missing", "scores", format!("以下指标没有得分：{}", missing.join("、")));
             Self::expect(p, "每个指标写得分、excluded（删减）或 derived（按扣分计算）");
         }
         for (key, score) in &record.scores {
             let path = format!("scores.{key}");
             let Some(indicator) = scheme.indicator(key) else {
-                let p = self.error(path, format!("“{key}”不是评分体系 {} 的指标", scheme.standard));
+                let p = self.error(
+                    "unknown-indicator",
+                    path,
+                    format!("“{key}”不是评分体系 {} 的指标", scheme.standard),
+                );
                 Self::expect(p, &format!("以下之一：{}", scheme.indicator_keys()));
                 continue;
             };
@@ -351,6 +427,7 @@ impl Rules {
             let deducted: f64 = deductions.iter().sum();
             if deducted > indicator.max + EPSILON && *score != IndicatorScore::Excluded {
                 let p = self.error(
+                    "deductions-exceed-maximum",
                     path.clone(),
                     format!(
                         "发现项对{}的扣分合计 {} 分，超过该指标分值 {}",
@@ -363,17 +440,26 @@ impl Rules {
             }
             match *score {
                 IndicatorScore::Stated(stated) if !(0.0..=indicator.max).contains(&stated) => {
-                    let p = self.error(path, format!("{}的得分 {} 超出范围", indicator.name, points(stated)));
+                    let p = self.error(
+                        "score-range",
+                        path,
+                        format!("{}的得分 {} 超出范围", indicator.name, points(stated)),
+                    );
                     Self::expect(p, &format!("0 到 {} 之间", points(indicator.max)));
                 }
                 IndicatorScore::Stated(stated) if !format::is_exact(stated) => {
-                    let p = self.error(path, format!("{}的得分 {stated} 超过两位小数", indicator.name));
+                    let p = self.error(
+                        "score-precision",
+                        path,
+                        format!("{}的得分 {stated} 超过两位小数", indicator.name),
+                    );
                     Self::expect(p, &format!("最多两位小数，例如 {}", points(stated)));
                 }
                 IndicatorScore::Stated(stated) if !deductions.is_empty() => {
                     let derived = derived_score(indicator.max, deducted);
                     if (derived - stated).abs() > EPSILON {
                         let p = self.error(
+                            "score-differs-from-deductions",
                             path,
                             format!(
                                 "{}写明得分 {}，但发现项扣分后应为 {}（分值 {} − 扣分 {}）",
@@ -388,7 +474,11 @@ impl Rules {
                     }
                 }
                 IndicatorScore::Excluded if !deductions.is_empty() => {
-                    let p = self.error(path, format!("{}已删减，但仍有发现项对其扣分", indicator.name));
+                    let p = self.error(
+                        "excluded-but-deducted",
+                        path,
+                        format!("{}已删减，但仍有发现项对其扣分", indicator.name),
+                    );
                     Self::expect(p, "删减的指标不扣分");
                 }
                 _ => {}
@@ -398,7 +488,7 @@ impl Rules {
 
     fn findings(&mut self, record: &Record, scheme: &Scheme) {
         if record.findings.is_empty() {
-            let p = self.error("findings", "没有评价结果（发现项）");
+            let p = self.error("findings-empty", "findings", "没有评价结果（发现项）");
             Self::expect(p, "至少一条：aspect（方面）与 text（评价结果）");
         }
         let mut bonuses = 0;
@@ -412,7 +502,11 @@ impl Rules {
                 finding.special_bonus.is_some(),
             ];
             if effects.iter().filter(|e| **e).count() > 1 {
-                let p = self.error(path.clone(), "一条发现项只能是扣分、特别扣分项或特别加分项中的一种");
+                let p = self.error(
+                    "finding-kinds",
+                    path.clone(),
+                    "一条发现项只能是扣分、特别扣分项或特别加分项中的一种",
+                );
                 Self::expect(p, "分成几条发现项分别记录");
             }
             if let Some(deduction) = &finding.deduction {
@@ -420,6 +514,7 @@ impl Rules {
                 match scheme.indicator(&deduction.indicator) {
                     None => {
                         let p = self.error(
+                            "unknown-indicator",
                             format!("{path}.indicator"),
                             format!("“{}”不是评分体系的指标", deduction.indicator),
                         );
@@ -440,6 +535,7 @@ impl Rules {
                 bonuses += 1;
                 if bonuses > scheme.special_bonus.max_count {
                     let p = self.error(
+                        "special-bonus-count",
                         format!("{path}.special_bonus"),
                         format!("特别加分项最多 {} 个", scheme.special_bonus.max_count),
                     );
@@ -455,16 +551,24 @@ impl Rules {
         let forms = [d.whole, d.points.is_some(), proportional].iter().filter(|f| **f).count();
         let expected = "whole: true、points: 扣分数，或 samples 与 nonconforming 之一";
         if forms != 1 {
-            let p = self.error(path, "扣分方式须且只能写一种");
+            let p = self.error("deduction-form", path, "扣分方式须且只能写一种");
             Self::expect(p, expected);
             return;
         }
         if let Some(stated) = d.points {
             if !(stated > 0.0 && stated <= max) {
-                let p = self.error(format!("{path}.points"), format!("扣分 {} 超出范围", points(stated)));
+                let p = self.error(
+                    "deduction-range",
+                    format!("{path}.points"),
+                    format!("扣分 {} 超出范围", points(stated)),
+                );
                 Self::expect(p, &format!("大于 0、不超过该指标分值 {}", points(max)));
             } else if !format::is_exact(stated) {
-                let p = self.error(format!("{path}.points"), format!("扣分 {stated} 超过两位小数"));
+                let p = self.error(
+                    "deduction-precision",
+                    format!("{path}.points"),
+                    format!("扣分 {stated} 超过两位小数"),
+                );
                 Self::expect(p, &format!("最多两位小数，例如 {}", points(stated)));
             }
         }
@@ -472,13 +576,19 @@ impl Rules {
             match (d.samples, d.nonconforming) {
                 (Some(samples), Some(bad)) if samples > 0 && bad <= samples => {}
                 (Some(_), Some(_)) => {
-                    let p =
-                        self.error(format!("{path}.nonconforming"), "不符合样本数超过抽样数（或抽样数为 0）");
+                    let p = self.error(
+                        "deduction-samples",
+                        format!("{path}.nonconforming"),
+                        "不符合样本数超过抽样数（或抽样数为 0）",
+                    );
                     Self::expect(p, "0 < samples，且 nonconforming ≤ samples");
                 }
                 _ => {
-                    let p =
-                        self.error(path, "按比例扣分须同时写 samples（抽样数）和 nonconforming（不符合数）");
+                    let p = self.error(
+                        "deduction-form",
+                        path,
+                        "按比例扣分须同时写 samples（抽样数）和 nonconforming（不符合数）",
+                    );
                     Self::expect(p, expected);
                 }
             }
@@ -489,7 +599,7 @@ impl Rules {
     fn levels(&mut self, record: &Record, scheme: &Scheme, sheet: &ScoreSheet) {
         let Some(key) = &record.scope.level else { return };
         let Some(chosen) = scheme.levels.iter().position(|l| &l.key == key) else {
-            let p = self.error("scope.level", format!("“{key}”不是评分体系的星级"));
+            let p = self.error("unknown-level", "scope.level", format!("“{key}”不是评分体系的星级"));
             Self::expect(p, &format!("以下之一：{}（或删去，使用计算所得星级）", scheme.level_keys()));
             return;
         };
@@ -498,12 +608,16 @@ impl Rules {
         }
         match sheet.level() {
             None => {
-                let p = self
-                    .error("scope.level", format!("评价不合格，不能推荐星级：{}", sheet.fail_text(scheme)));
+                let p = self.error(
+                    "level-on-failure",
+                    "scope.level",
+                    format!("评价不合格，不能推荐星级：{}", sheet.fail_text(scheme)),
+                );
                 Self::expect(p, "删去 scope.level");
             }
             Some(computed) if chosen > computed => {
                 let p = self.error(
+                    "level-too-high",
                     "scope.level",
                     format!(
                         "推荐的{}高于评分所得的{}",
@@ -517,6 +631,7 @@ impl Rules {
                     && record.scope.level_reason.as_deref().is_none_or(|r| r.trim().is_empty()) =>
             {
                 let p = self.error(
+                    "level-reason-missing",
                     "scope.level",
                     format!(
                         "推荐的{}低于评分所得的{}，须说明理由",
@@ -538,17 +653,26 @@ impl Rules {
         self.required_prose("overview.methods", &o.methods, "评价方法");
         self.required_prose("overview.summary", &o.summary, "总结与建议");
         if record.client.is_multi_site() && o.multi_site_management.as_ref().is_none_or(Prose::is_blank) {
-            let p = self.warning("overview.multi_site_management", "多场所组织宜说明其管理模式");
+            let p = self.warning(
+                "multi-site-management",
+                "overview.multi_site_management",
+                "多场所组织宜说明其管理模式",
+            );
             Self::expect(p, "overview.multi_site_management: 总部与分场所的管理方式");
         }
         match &record.internal_evaluation {
             None => {
-                let p = self.error("internal_evaluation", "没有填写受评价方的内部评价");
+                let p = self.error(
+                    "internal-evaluation-missing",
+                    "internal_evaluation",
+                    "没有填写受评价方的内部评价",
+                );
                 Self::expect(p, "internal_evaluation: date、evaluators、score、assessment");
             }
             Some(internal) => {
                 if internal.date >= record.audit.start.date {
                     let p = self.error(
+                        "internal-evaluation-date",
                         "internal_evaluation.date",
                         format!(
                             "内部评价日期（{}）不早于本次审查开始（{}）",
@@ -558,11 +682,19 @@ impl Rules {
                     Self::expect(p, "审查开始之前的日期");
                 }
                 if internal.evaluators.iter().all(|e| e.trim().is_empty()) {
-                    let p = self.error("internal_evaluation.evaluators", "没有内部评价人员");
+                    let p = self.error(
+                        "internal-evaluation-evaluators",
+                        "internal_evaluation.evaluators",
+                        "没有内部评价人员",
+                    );
                     Self::expect(p, "至少一名内部评价人员的姓名");
                 }
                 if !(0.0..=100.0).contains(&internal.score) {
-                    let p = self.error("internal_evaluation.score", "内部评价得分超出范围");
+                    let p = self.error(
+                        "internal-evaluation-score",
+                        "internal_evaluation.score",
+                        "内部评价得分超出范围",
+                    );
                     Self::expect(p, "0 到 100 之间");
                 }
                 self.required_prose(
@@ -586,11 +718,12 @@ impl Rules {
         self.required("conclusion.author", &conclusion.author, "报告编制人");
         match conclusion.date {
             None => {
-                let p = self.error("conclusion.date", "没有编制日期");
+                let p = self.error("conclusion-date-missing", "conclusion.date", "没有编制日期");
                 Self::expect(p, "报告编制日期，不早于审查结束，如 2025-12-03");
             }
             Some(date) if date < record.audit.end.date => {
                 let p = self.error(
+                    "conclusion-date-before-end",
                     "conclusion.date",
                     format!("编制日期（{date}）早于审查结束（{}）", record.audit.end.date),
                 );
@@ -601,7 +734,11 @@ impl Rules {
         if record.audit_type == AuditType::Initial
             && conclusion.recommendation == Some(crate::record::SpecialRecommendation::Restore)
         {
-            let p = self.error("conclusion.recommendation", "初次认证不能推荐恢复认证注册资格");
+            let p = self.error(
+                "recommendation-restore-initial",
+                "conclusion.recommendation",
+                "初次认证不能推荐恢复认证注册资格",
+            );
             Self::expect(p, "删去 recommendation，或改为 scope_change");
         }
     }

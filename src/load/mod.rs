@@ -84,6 +84,7 @@ impl Source {
     fn diagnostic(&self, problem: Problem, position: Position) -> Diagnostic {
         Diagnostic {
             severity: problem.severity,
+            code: problem.code,
             file: self.file.clone(),
             line: position.line,
             column: position.column,
@@ -119,7 +120,8 @@ impl Source {
                         path,
                         format!("YAML 格式错误：字段“{field}”的缩进与同一层的其它字段不一致，因此没有被读入"),
                     )
-                    .expected("与同一层的其它字段左对齐（用空格缩进）");
+                    .expected("与同一层的其它字段左对齐（用空格缩进）")
+                    .code("misindented-key");
                     return self.diagnostic(problem, position);
                 }
                 (format!("缺少必填字段“{field}”"), None)
@@ -166,8 +168,31 @@ impl Source {
             }
             _ => self.spans.locate(&path),
         };
-        let problem = Problem { severity: Severity::Error, path, message, expected };
+        let problem = Problem { severity: Severity::Error, code: code_of(inner), path, message, expected };
         self.diagnostic(problem, position)
+    }
+}
+
+/// The code of a deserializer error (see [`Diagnostic::code`]).
+fn code_of(err: &serde_saphyr::Error) -> &'static str {
+    use serde_saphyr::Error as E;
+    match err {
+        E::SerdeUnknownField { .. } => "unknown-field",
+        E::SerdeMissingField { .. } => "missing-field",
+        E::SerdeUnknownVariant { .. } => "unknown-value",
+        E::SerdeInvalidType { .. }
+        | E::SerdeInvalidValue { .. }
+        | E::InvalidScalar { .. }
+        | E::NullIntoString { .. } => "wrong-type",
+        E::Unexpected { expected, .. } if expected.contains("sequence") || expected.contains("mapping") => {
+            "wrong-type"
+        }
+        E::SerdeInvalidLength { .. } => "wrong-length",
+        E::DuplicateMappingKey { .. } => "duplicate-key",
+        E::Budget { .. } => "too-complex",
+        E::Message { .. } => "invalid-value",
+        E::Eof { .. } => "empty-file",
+        _ => "syntax",
     }
 }
 
@@ -294,7 +319,8 @@ pub fn load_source(source: Source) -> Result<LoadedRecord, Vec<Diagnostic>> {
         }
         Some(name) => Err(source.place(
             Problem::error("scheme", format!("没有名为“{name}”的内置评分体系"))
-                .expected(format!("{}，或一个 .yaml 评分体系文件的路径", scheme::BUILTIN_ID)),
+                .expected(format!("{}，或一个 .yaml 评分体系文件的路径", scheme::BUILTIN_ID))
+                .code("unknown-scheme"),
         )),
     }
     .map_err(|d| problems.push(d))
@@ -319,7 +345,9 @@ pub fn load_source(source: Source) -> Result<LoadedRecord, Vec<Diagnostic>> {
 pub fn load_scheme(file: &Path) -> Result<Arc<Scheme>, Diagnostic> {
     let source = Source::read(file)?;
     let scheme: Scheme = source.parse()?;
-    scheme.check().map_err(|why| source.place(Problem::error("", format!("评分体系不一致：{why}"))))?;
+    scheme.check().map_err(|why| {
+        source.place(Problem::error("", format!("评分体系不一致：{why}")).code("inconsistent-scheme"))
+    })?;
     Ok(Arc::new(scheme))
 }
 
@@ -336,7 +364,8 @@ fn load_referenced<T>(
         if diagnostic.line == 0 && diagnostic.file == file {
             source.place(
                 Problem::error(field, format!("{}：{}", file.display(), diagnostic.message))
-                    .expected("相对于本记录文件的路径"),
+                    .expected("相对于本记录文件的路径")
+                    .code("referenced-file"),
             )
         } else {
             diagnostic

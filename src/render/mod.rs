@@ -4,9 +4,11 @@
 //! template and the standard library. Each report gets a [`world::ReportWorld`] that adds only
 //! its data file. The template's evaluation is memoized across reports because the data
 //! arrives as a file, not as `sys.inputs` (which would make a new library per report).
+//! [`target`] writes a report as a PDF or as one PNG per page.
 
 pub mod fonts;
 pub mod join;
+pub mod target;
 pub mod view;
 pub mod world;
 

@@ -93,3 +93,14 @@ pub fn pdf_text(pdf: &Path) -> String {
 pub fn pdf_text_compact(pdf: &Path) -> String {
     pdf_text(pdf).chars().filter(|c| !c.is_whitespace()).collect()
 }
+
+/// Runs `certreport check --format json` on records and returns its exit code and document.
+pub fn check_json(records: &[&str], dir: &Path) -> (Option<i32>, serde_json::Value) {
+    let mut args = vec!["check", "--format", "json"];
+    args.extend_from_slice(records);
+    let output = certreport(&args, dir);
+    let json = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!("check --format json printed no JSON ({e}):\n{}\n{}", stdout(&output), stderr(&output))
+    });
+    (output.status.code(), json)
+}
