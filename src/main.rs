@@ -9,8 +9,10 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use certreport::diagnostic::Diagnostic;
+use certreport::load::LoadError;
 use certreport::pipeline::{self, Checked};
-use certreport::render::Engine;
+use certreport::render::fonts::FontSet;
+use certreport::render::{self, Engine};
 use certreport::{batch, cycle, output};
 
 /// mimalloc rather than glibc's malloc: Typst and the PDF export allocate heavily from every
@@ -37,12 +39,17 @@ enum Command {
         /// Extra font folders (searched recursively), besides the embedded Noto CJK fonts.
         #[arg(long = "font-path", value_name = "DIR")]
         font_path: Vec<PathBuf>,
+        #[command(flatten)]
+        standard: Standard,
     },
     /// Validate and score records; list every problem, then the score table (检查记录).
     Check {
         /// The record files.
         #[arg(required = true)]
         records: Vec<PathBuf>,
+        /// Font folders the reports will be rendered with: characters they cover pass.
+        #[arg(long = "font-path", value_name = "DIR")]
+        font_path: Vec<PathBuf>,
     },
     /// Render many records in parallel, with a summary (批量生成).
     Batch {
@@ -60,6 +67,8 @@ enum Command {
         check_only: bool,
         #[arg(long = "font-path", value_name = "DIR")]
         font_path: Vec<PathBuf>,
+        #[command(flatten)]
+        standard: Standard,
     },
     /// Write the record for the next audit of the certification cycle (生成下一年度记录).
     Next {
@@ -74,18 +83,31 @@ enum Command {
     },
 }
 
+/// The PDF standard of the reports.
+#[derive(clap::Args)]
+struct Standard {
+    /// The PDF standard reports conform to (归档格式): a-2a (default: PDF/A-2, Unicode text,
+    /// tagged), a-2u, a-2b, a-3a, a-3u, a-3b, a-4, ua-1, or a plain PDF version 1.7 / 2.0.
+    #[arg(long = "pdf-standard", value_name = "STANDARD", value_parser = render::parse_pdf_standard,
+          default_value = render::DEFAULT_PDF_STANDARD_NAME)]
+    pdf_standard: render::PdfStandard,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Render { record, output, font_path } => render(&record, output, &font_path),
-        Command::Check { records } => check(&records),
-        Command::Batch { inputs, out_dir, jobs, check_only, font_path } => {
+        Command::Render { record, output, font_path, standard } => {
+            render(&record, output, &font_path, standard.pdf_standard)
+        }
+        Command::Check { records, font_path } => check(&records, &font_path),
+        Command::Batch { inputs, out_dir, jobs, check_only, font_path, standard } => {
             let options = batch::Options {
                 out_dir,
                 jobs,
                 check_only,
                 font_dirs: font_path,
                 progress: std::io::stderr().is_terminal(),
+                pdf_standard: standard.pdf_standard,
             };
             batch_command(&inputs, &options)
         }
@@ -104,35 +126,39 @@ fn print_diagnostics(diagnostics: &[Diagnostic]) {
     }
 }
 
-/// A record that could not be loaded: an unreadable record file is an I/O error (2); anything
-/// else is a problem of the record (1).
-fn load_failure(file: &Path, diagnostics: &[Diagnostic]) -> u8 {
-    print_diagnostics(diagnostics);
-    if diagnostics.iter().any(|d| d.line == 0 && d.file == file) { USAGE_OR_IO } else { INVALID }
+/// A record that could not be loaded: an unreadable record file is an I/O error (2); an
+/// invalid one is a problem of the record (1).
+fn load_failure(error: &LoadError) -> u8 {
+    print_diagnostics(error.diagnostics());
+    match error {
+        LoadError::Unreadable(_) => USAGE_OR_IO,
+        LoadError::Invalid(_) => INVALID,
+    }
 }
 
-fn render(record: &Path, output: Option<PathBuf>, font_dirs: &[PathBuf]) -> u8 {
+fn render(record: &Path, output: Option<PathBuf>, font_dirs: &[PathBuf], standard: render::PdfStandard) -> u8 {
     let output = output.unwrap_or_else(|| record.with_extension("pdf"));
     if output == record {
         eprintln!("错误：输出文件不能是记录文件本身：{}", record.display());
         return USAGE_OR_IO;
     }
-    let checked = match pipeline::check_file(record) {
+    let mut checked = match pipeline::check_file(record) {
         Ok(checked) => checked,
-        Err(diagnostics) => return load_failure(record, &diagnostics),
+        Err(error) => return load_failure(&error),
     };
-    print_diagnostics(&checked.diagnostics);
-    if checked.has_errors() {
-        eprintln!("{}：记录有错误，未生成报告", record.display());
-        return INVALID;
-    }
     let engine = match Engine::new(font_dirs) {
-        Ok(engine) => engine,
+        Ok(engine) => engine.with_pdf_standard(standard),
         Err(why) => {
             eprintln!("错误：{why}");
             return USAGE_OR_IO;
         }
     };
+    checked.check_glyphs(engine.book());
+    print_diagnostics(&checked.diagnostics);
+    if checked.has_errors() {
+        eprintln!("{}：记录有错误，未生成报告", record.display());
+        return INVALID;
+    }
     let pdf = match engine.render(&checked.view()) {
         Ok(pdf) => pdf,
         Err(why) => {
@@ -152,12 +178,20 @@ fn summary_line(checked: &Checked) -> String {
     checked.sheet.result_text(&checked.loaded.scheme)
 }
 
-fn check(records: &[PathBuf]) -> u8 {
+fn check(records: &[PathBuf], font_dirs: &[PathBuf]) -> u8 {
+    let fonts = match FontSet::new(font_dirs) {
+        Ok(fonts) => fonts,
+        Err(why) => {
+            eprintln!("错误：{why}");
+            return USAGE_OR_IO;
+        }
+    };
     let mut worst = OK;
     for record in records {
         match pipeline::check_file(record) {
-            Err(diagnostics) => worst = worst.max(load_failure(record, &diagnostics)),
-            Ok(checked) => {
+            Err(error) => worst = worst.max(load_failure(&error)),
+            Ok(mut checked) => {
+                checked.check_glyphs(fonts.book());
                 print_diagnostics(&checked.diagnostics);
                 let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
                 let warnings = checked.diagnostics.len() - errors;
@@ -192,7 +226,7 @@ fn next(record: &Path, output: Option<PathBuf>, audit_date: Option<&str>) -> u8 
             );
             OK
         }
-        Err(cycle::NextError::Invalid(diagnostics)) => load_failure(record, &diagnostics),
+        Err(cycle::NextError::Load(error)) => load_failure(&error),
         Err(cycle::NextError::Usage(why)) => {
             eprintln!("错误：{why}");
             USAGE_OR_IO

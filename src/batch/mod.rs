@@ -18,7 +18,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use crate::date::Date;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, escape_controls};
 use crate::output::write_atomic;
 use crate::pipeline;
 use crate::render::Engine;
@@ -37,6 +37,8 @@ pub struct Options {
     pub font_dirs: Vec<PathBuf>,
     /// Draw a progress bar (on a terminal) instead of a line per record.
     pub progress: bool,
+    /// The PDF standard of the reports (the 汇总表 stays a plain PDF).
+    pub pdf_standard: crate::render::PdfStandard,
 }
 
 /// What became of one record.
@@ -106,7 +108,7 @@ pub fn run(inputs: &[PathBuf], options: &Options) -> Result<Summary, String> {
     }
     std::fs::create_dir_all(&options.out_dir)
         .map_err(|e| format!("无法创建输出目录 {}：{e}", options.out_dir.display()))?;
-    let engine = Engine::new(&options.font_dirs)?;
+    let engine = Engine::new(&options.font_dirs)?.with_pdf_standard(options.pdf_standard);
     let workers = options
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
@@ -155,17 +157,18 @@ pub fn run(inputs: &[PathBuf], options: &Options) -> Result<Summary, String> {
 /// Checks, scores and renders one record.
 fn process(job: &Job, engine: &Engine, check_only: bool) -> Processed {
     let mut row = Row { file: job.input.display().to_string(), ..Row::default() };
-    let checked = match pipeline::check_file(&job.input) {
+    let mut checked = match pipeline::check_file(&job.input) {
         Ok(checked) => checked,
-        Err(diagnostics) => {
-            fail(&mut row, Status::Invalid, &diagnostics);
+        Err(error) => {
+            fail(&mut row, Status::Invalid, error.diagnostics());
             return Processed::Finished(row);
         }
     };
+    checked.check_glyphs(engine.book());
     let record = &checked.loaded.record;
     let scheme = &checked.loaded.scheme;
-    row.client = record.client.name.clone();
-    row.project_number = record.project_number.clone();
+    row.client = escape_controls(&record.client.name).into_owned();
+    row.project_number = escape_controls(&record.project_number).into_owned();
     row.audit_type = record.audit_type.label().into();
     row.audit_start = record.audit.start.chinese();
     row.audit_end = record.audit.end.chinese();
