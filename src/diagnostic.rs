@@ -104,8 +104,11 @@ impl Diagnostic {
 
     /// One line for summaries: `file:12:3: 字段 audit.team：message` (escaped).
     pub fn one_line(&self) -> String {
-        let field =
-            if self.path.is_empty() { String::new() } else { format!("字段 {}：", escape_controls(&self.path)) };
+        let field = if self.path.is_empty() {
+            String::new()
+        } else {
+            format!("字段 {}：", escape_controls(&self.path))
+        };
         format!("{}: {field}{}", self.position(), escape_controls(&self.message))
     }
 }

@@ -136,7 +136,12 @@ fn load_failure(error: &LoadError) -> u8 {
     }
 }
 
-fn render(record: &Path, output: Option<PathBuf>, font_dirs: &[PathBuf], standard: render::PdfStandard) -> u8 {
+fn render(
+    record: &Path,
+    output: Option<PathBuf>,
+    font_dirs: &[PathBuf],
+    standard: render::PdfStandard,
+) -> u8 {
     let output = output.unwrap_or_else(|| record.with_extension("pdf"));
     if output == record {
         eprintln!("错误：输出文件不能是记录文件本身：{}", record.display());

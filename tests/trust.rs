@@ -62,7 +62,8 @@ fn hostile_profile_paths_are_refused_unread() {
         ("/dev/zero.yaml".to_owned(), "找不到这个文件"),
     ];
     for (path, why) in cases {
-        let record = ws.example_with("r.yaml", &[("profile: cb-profile.yaml", &format!("profile: \"{path}\""))]);
+        let record =
+            ws.example_with("r.yaml", &[("profile: cb-profile.yaml", &format!("profile: \"{path}\""))]);
         let output = certreport_in_time(&["check", record.to_str().unwrap()], ws.dir.path());
         let err = stderr(&output);
         assert_eq!(output.status.code(), Some(1), "{path}: {err}");
@@ -76,11 +77,12 @@ fn a_referenced_yaml_file_is_quoted_only_in_a_short_excerpt_even_in_a_batch() {
     let ws = Workspace::new();
     ws.write("leaky.yaml", &format!("{SECRET}\n"));
     ws.example_with("in/a.yaml", &[("profile: cb-profile.yaml", "profile: ../leaky.yaml")]);
+    let secret_start = &SECRET[..SECRET.len() / 2];
     let output = certreport_in_time(&["check", "in/a.yaml"], ws.dir.path());
     let err = stderr(&output);
     assert_eq!(output.status.code(), Some(1), "{err}");
     assert!(err.contains("leaky.yaml"), "{err}");
-    assert!(!err.contains("ENDOFSECRET"), "{err}");
+    assert!(!err.contains(secret_start) && !err.contains("ENDOFSECRET"), "{err}");
 
     let output = certreport_in_time(&["batch", "in", "--out-dir", "out", "--check-only"], ws.dir.path());
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
@@ -88,7 +90,7 @@ fn a_referenced_yaml_file_is_quoted_only_in_a_short_excerpt_even_in_a_batch() {
     for summary in ["summary.csv", "summary.json"] {
         let text = std::fs::read_to_string(ws.path("out").join(summary)).unwrap();
         assert!(text.contains("leaky.yaml"), "{summary}: {text}");
-        assert!(!text.contains("ENDOFSECRET"), "{summary}: {text}");
+        assert!(!text.contains(secret_start) && !text.contains("ENDOFSECRET"), "{summary}: {text}");
     }
 }
 
@@ -122,7 +124,7 @@ const UNPRINTABLE: [(&str, &str, &str); 4] = [
     ("  name: 重庆百环环保科技有限公司", "  name: 重庆百环😀公司", "U+1F600"),
     ("  name: 重庆百环环保科技有限公司", "  name: 重庆百环བོད公司", "U+0F56"),
     ("  name: 重庆百环环保科技有限公司", "  name: \"重庆百环\\u202E司公限有\"", "U+202E"),
-    ("  name: 重庆百环环保科技有限公司", "  name: 重庆𠀾百环公司", "U+2003E"),
+    ("  name: 重庆百环环保科技有限公司", "  name: 重庆𠀀百环公司", "U+20000"),
 ];
 
 #[test]
@@ -147,31 +149,36 @@ fn a_profile_character_without_a_glyph_is_named_at_the_profile_field() {
     let ws = Workspace::new();
     let profile = std::fs::read_to_string(ws.path("cb-profile.yaml")).unwrap();
     let (first, rest) = profile.split_once("name: ").expect("the profile has a name");
-    ws.write("cb-profile.yaml", &format!("{first}name: ☃{rest}"));
+    ws.write("cb-profile.yaml", &format!("{first}name: 🏢{rest}"));
     let record = ws.example_with("r.yaml", &[]);
     let output = certreport_in_time(&["check", record.to_str().unwrap()], ws.dir.path());
     let err = stderr(&output);
     assert_eq!(output.status.code(), Some(1), "{err}");
-    assert!(err.contains("认证机构信息文件的字段 name") && err.contains("U+2603"), "{err}");
+    assert!(err.contains("认证机构信息文件的字段 name") && err.contains("U+1F3E2"), "{err}");
 }
 
 #[test]
 fn a_font_for_another_script_makes_that_script_pass() {
     // Debian's fonts-tibetan-machine (Tibetan Machine Uni).
     let fonts = Path::new("/usr/share/fonts/truetype/tibetan-machine");
-    assert!(fonts.is_dir(), "the tests need Debian's fonts-tibetan-machine (apt-get install fonts-tibetan-machine)");
+    assert!(
+        fonts.is_dir(),
+        "the tests need Debian's fonts-tibetan-machine (apt-get install fonts-tibetan-machine)"
+    );
     let ws = Workspace::new();
     let (from, to, _) = UNPRINTABLE[1];
     let record = ws.example_with("r.yaml", &[(from, to)]);
     let font_path = fonts.to_str().unwrap();
-    let output = certreport_in_time(&["check", record.to_str().unwrap(), "--font-path", font_path], ws.dir.path());
+    let output =
+        certreport_in_time(&["check", record.to_str().unwrap(), "--font-path", font_path], ws.dir.path());
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let output = certreport_in_time(&["render", "r.yaml", "--font-path", font_path], ws.dir.path());
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(pdf_text_compact(&ws.path("r.pdf")).contains("重庆百环བོད公司"));
     // The emoji is still not covered.
     let record = ws.example_with("e.yaml", &[(UNPRINTABLE[0].0, UNPRINTABLE[0].1)]);
-    let output = certreport_in_time(&["check", record.to_str().unwrap(), "--font-path", font_path], ws.dir.path());
+    let output =
+        certreport_in_time(&["check", record.to_str().unwrap(), "--font-path", font_path], ws.dir.path());
     assert_eq!(output.status.code(), Some(1));
 }
 
@@ -179,7 +186,10 @@ fn a_font_for_another_script_makes_that_script_pass() {
 fn a_batch_checks_glyphs_too() {
     let ws = Workspace::new();
     let (from, to, code) = UNPRINTABLE[0];
-    ws.example_with("in/bad.yaml", &[(from, to)]);
+    ws.example_with(
+        "in/bad.yaml",
+        &[(from, to), ("profile: cb-profile.yaml", "profile: ../cb-profile.yaml")],
+    );
     let output = certreport_in_time(&["batch", "in", "--out-dir", "out", "--check-only"], ws.dir.path());
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let csv = std::fs::read_to_string(ws.path("out/summary.csv")).unwrap();
@@ -286,8 +296,10 @@ fn reports_are_pdf_a_2a_by_default_and_the_standard_can_be_chosen() {
     assert!(raw.contains("/StructTreeRoot"), "tagged");
 
     for (standard, expected) in [("a-2u", Some(("2", "U"))), ("a-3b", Some(("3", "B"))), ("1.7", None)] {
-        let output =
-            certreport_in_time(&["render", "r.yaml", "-o", "s.pdf", "--pdf-standard", standard], ws.dir.path());
+        let output = certreport_in_time(
+            &["render", "r.yaml", "-o", "s.pdf", "--pdf-standard", standard],
+            ws.dir.path(),
+        );
         assert_eq!(output.status.code(), Some(0), "{standard}: {}", stderr(&output));
         let found = pdfa_identification(&ws.path("s.pdf"));
         assert_eq!(found, expected.map(|(p, c)| (p.to_owned(), c.to_owned())), "{standard}");
@@ -300,12 +312,13 @@ fn reports_are_pdf_a_2a_by_default_and_the_standard_can_be_chosen() {
 #[test]
 fn batch_reports_are_pdf_a_and_the_summary_table_plain() {
     let ws = Workspace::new();
-    ws.example_with("in/a.yaml", &[]);
+    ws.example_with("in/a.yaml", &[("profile: cb-profile.yaml", "profile: ../cb-profile.yaml")]);
     let output = certreport_in_time(&["batch", "in", "--out-dir", "out"], ws.dir.path());
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(pdfa_identification(&ws.path("out/a.pdf")), Some(("2".into(), "A".into())));
     assert_eq!(pdfa_identification(&ws.path("out/summary.pdf")), None);
-    let output = certreport_in_time(&["batch", "in", "--out-dir", "out2", "--pdf-standard", "a-2b"], ws.dir.path());
+    let output =
+        certreport_in_time(&["batch", "in", "--out-dir", "out2", "--pdf-standard", "a-2b"], ws.dir.path());
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(pdfa_identification(&ws.path("out2/a.pdf")), Some(("2".into(), "B".into())));
 }

@@ -327,8 +327,8 @@ pub fn load_source(source: Source) -> Result<LoadedRecord, LoadError> {
     let record: Record = source.parse().map_err(|d| LoadError::Invalid(vec![d]))?;
     let mut problems = Vec::new();
     let profile = load_referenced(&source, "profile", &record.profile, Source::parse::<Profile>)
-    .map_err(|d| problems.push(d))
-    .ok();
+        .map_err(|d| problems.push(d))
+        .ok();
     let scheme = match &record.scheme {
         None => Ok(Scheme::builtin()),
         Some(id) if id == scheme::BUILTIN_ID => Ok(Scheme::builtin()),
@@ -344,9 +344,7 @@ pub fn load_source(source: Source) -> Result<LoadedRecord, LoadError> {
     .ok();
     let previous = match &record.previous {
         None => Ok(None),
-        Some(name) => {
-            load_referenced(&source, "previous", name, Source::parse::<Record>).map(Some)
-        }
+        Some(name) => load_referenced(&source, "previous", name, Source::parse::<Record>).map(Some),
     }
     .map_err(|d| problems.push(d))
     .ok();
@@ -397,13 +395,17 @@ fn load_referenced<T>(
     }
     match std::fs::canonicalize(&file) {
         Ok(target) if !is_yaml_name(&target) => {
-            return Err(at_field(format!("链接指向的 {} 不是 .yaml 或 .yml 文件", excerpt(&target.display().to_string(), 200))));
+            return Err(at_field(format!(
+                "链接指向的 {} 不是 .yaml 或 .yml 文件",
+                excerpt(&target.display().to_string(), 200)
+            )));
         }
         _ => {}
     }
     let referenced = Source::read(&file).map_err(|unreadable| at_field(unreadable.message))?;
     parse(&referenced).map_err(|mut diagnostic| {
-        diagnostic.message = excerpt(&diagnostic.message, 2 * REFERENCED_EXCERPT);
+        diagnostic.message = excerpt(&diagnostic.message, REFERENCED_EXCERPT);
+        diagnostic.path = excerpt(&diagnostic.path, REFERENCED_EXCERPT);
         diagnostic.source_line = diagnostic.source_line.map(|line| excerpt(&line, REFERENCED_EXCERPT));
         diagnostic
     })

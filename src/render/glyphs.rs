@@ -115,12 +115,10 @@ fn text_problems(path: &str, text: &str, fonts: &mut Coverage) -> Vec<Problem> {
         );
     }
     if !missing.is_empty() {
-        let listed: Vec<String> = missing
-            .iter()
-            .take(LISTED)
-            .map(|&c| format!("“{c}”（U+{:04X}）", u32::from(c)))
-            .collect();
-        let more = if missing.len() > LISTED { format!(" 等 {} 个字符", missing.len()) } else { String::new() };
+        let listed: Vec<String> =
+            missing.iter().take(LISTED).map(|&c| format!("“{c}”（U+{:04X}）", u32::from(c))).collect();
+        let more =
+            if missing.len() > LISTED { format!(" 等 {} 个字符", missing.len()) } else { String::new() };
         problems.push(
             Problem::error(
                 path,
@@ -151,9 +149,7 @@ impl<'a> Coverage<'a> {
     fn covers(&mut self, c: char) -> bool {
         let book = self.book;
         *self.known.entry(c).or_insert_with(|| {
-            (0..)
-                .map_while(|index| book.info(index))
-                .any(|info| info.coverage.contains(u32::from(c)))
+            (0..).map_while(|index| book.info(index)).any(|info| info.coverage.contains(u32::from(c)))
         })
     }
 }

@@ -22,8 +22,8 @@ use typst::utils::LazyHash;
 use typst::utils::PicoStr;
 use typst::{Library, LibraryExt};
 use typst_layout::PagedDocument;
-use typst_pdf::{PdfOptions, PdfStandards, Timestamp};
 pub use typst_pdf::PdfStandard;
+use typst_pdf::{PdfOptions, PdfStandards, Timestamp};
 
 use crate::date::Date;
 use fonts::FontSet;
@@ -68,7 +68,9 @@ pub const DEFAULT_PDF_STANDARD_NAME: &str = "a-2a";
 /// `a-4`, `ua-1`, `1.7`, `2.0` …
 pub fn parse_pdf_standard(name: &str) -> Result<PdfStandard, String> {
     serde_json::from_value(serde_json::Value::String(name.to_owned())).map_err(|_| {
-        format!("“{name}”不是可选的 PDF 标准：应为 a-2a、a-2u、a-2b、a-3a、a-3u、a-3b、a-4、ua-1、1.7 或 2.0 等")
+        format!(
+            "“{name}”不是可选的 PDF 标准：应为 a-2a、a-2u、a-2b、a-3a、a-3u、a-3b、a-4、ua-1、1.7 或 2.0 等"
+        )
     })
 }
 
@@ -155,7 +157,8 @@ impl Engine {
             timestamp: Some(Timestamp::new_utc(datetime(date))),
             tagged: tagging == Tagging::Tagged,
             standards: match tagging {
-                Tagging::Tagged => PdfStandards::new(&[self.standard]).map_err(|e| format!("导出 PDF 失败：{}", e.message()))?,
+                Tagging::Tagged => PdfStandards::new(&[self.standard])
+                    .map_err(|e| format!("导出 PDF 失败：{}", e.message()))?,
                 Tagging::Untagged => PdfStandards::default(),
             },
             ..PdfOptions::default()
