@@ -62,13 +62,22 @@ fn hostile_profile_paths_are_refused_unread() {
         ("/dev/zero.yaml".to_owned(), "找不到这个文件"),
     ];
     for (path, why) in cases {
-        let record =
-            ws.example_with("r.yaml", &[("profile: cb-profile.yaml", &format!("profile: \"{path}\""))]);
-        let output = certreport_in_time(&["check", record.to_str().unwrap()], ws.dir.path());
-        let err = stderr(&output);
-        assert_eq!(output.status.code(), Some(1), "{path}: {err}");
-        assert!(err.contains(why) && err.contains("字段：profile"), "{path}: {err}");
-        assert!(!err.contains("root:") && !err.contains("ENDOFSECRET"), "{path} echoed: {err}");
+        for field in ["profile", "previous", "scheme"] {
+            let line = format!("{field}: \"{path}\"");
+            let edit = if field == "profile" {
+                ("profile: cb-profile.yaml".to_owned(), line)
+            } else {
+                ("profile: cb-profile.yaml".to_owned(), format!("profile: cb-profile.yaml\n{line}"))
+            };
+            let record = ws.example_with("r.yaml", &[(&edit.0, &edit.1)]);
+            let output = certreport_in_time(&["check", record.to_str().unwrap()], ws.dir.path());
+            let err = stderr(&output);
+            assert_eq!(output.status.code(), Some(1), "{field}: {path}: {err}");
+            // A scheme is a built-in id unless its name ends in .yaml / .yml.
+            let why = if field == "scheme" && !path.ends_with(".yaml") { "内置评分体系" } else { why };
+            assert!(err.contains(why) && err.contains(&format!("字段：{field}")), "{field}: {path}: {err}");
+            assert!(!err.contains("root:") && !err.contains("ENDOFSECRET"), "{field}: {path} echoed: {err}");
+        }
     }
 }
 
