@@ -109,9 +109,8 @@ fn rank(outcome: Outcome) -> i64 {
     }
 }
 
+// 256 cases each by default; PROPTEST_CASES=100000 for a long run.
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
-
     #[test]
     fn arbitrary_text_never_panics_the_loader(text in any::<String>()) {
         run_pipeline(text);
