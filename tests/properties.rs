@@ -102,10 +102,10 @@ fn record() -> impl Strategy<Value = Record> {
 }
 
 /// Failing ranks below every level; levels rank by their index.
-fn rank(outcome: Outcome) -> i64 {
+fn rank(outcome: &Outcome) -> i64 {
     match outcome {
-        Outcome::FailedSpecialDeductions | Outcome::FailedScore => -1,
-        Outcome::Passed { level } => level as i64,
+        Outcome::Failed { .. } => -1,
+        Outcome::Passed { level } => *level as i64,
     }
 }
 
@@ -145,6 +145,6 @@ proptest! {
         let scheme = Scheme::builtin();
         let high = (low + rise).min(100.0);
         let (before, after) = (score::outcome(low, specials, &scheme), score::outcome(high, specials, &scheme));
-        prop_assert!(rank(before) <= rank(after), "{low} → {before:?}, {high} → {after:?}");
+        prop_assert!(rank(&before) <= rank(&after), "{low} → {before:?}, {high} → {after:?}");
     }
 }
