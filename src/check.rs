@@ -60,7 +60,7 @@ struct Score<'a> {
 impl<'a> RecordReport<'a> {
     fn new(file: &'a Path, result: &'a CheckResult) -> RecordReport<'a> {
         let (diagnostics, score) = match result {
-            Err(diagnostics) => (diagnostics.as_slice(), None),
+            Err(error) => (error.diagnostics(), None),
             Ok(checked) => {
                 let scheme = &checked.loaded.scheme;
                 let score = Score {

@@ -10,8 +10,7 @@
 use std::path::{Component, Path, PathBuf};
 
 use crate::date::{Date, DateHalf};
-use crate::diagnostic::Diagnostic;
-use crate::load::{self, Source};
+use crate::load::{self, LoadError, Source};
 use crate::record::{AuditType, Changes, Conclusion, Record};
 
 /// Where a record stands in the three-year cycle.
@@ -51,12 +50,19 @@ impl Stage {
 }
 
 /// Next year's record. `start` is the first day of the next audit (default: a year after
-/// this one); `previous` is how the new record will name this one.
-pub fn next_record(record: &Record, start: Option<Date>, previous: String) -> Record {
+/// this one); `previous` is how the new record will name this one. The next audit lasts as
+/// many days as this one. `Err` (in words) when its dates would fall past the last year a
+/// record may hold.
+pub fn next_record(record: &Record, start: Option<Date>, previous: String) -> Result<Record, String> {
     let stage = Stage::of(record).next();
-    let start_date = start.unwrap_or_else(|| record.audit.start.date.add_years(1));
-    let length = days_between(record.audit.start.date, record.audit.end.date);
-    let end_date = add_days(start_date, length);
+    let start_date = match start {
+        Some(start) => start,
+        None => next_start(record)?,
+    };
+    let length = record.audit.start.date.days_until(record.audit.end.date).max(0);
+    let end_date = start_date.add_days(length).ok_or_else(|| {
+        format!("下一次审查自 {start_date} 起持续 {length} 天，结束日期超出了记录可用的年份")
+    })?;
     let mut audit = record.audit.clone();
     audit.start = DateHalf { date: start_date, half: record.audit.start.half };
     audit.end = DateHalf { date: end_date, half: record.audit.end.half };
@@ -65,7 +71,7 @@ pub fn next_record(record: &Record, start: Option<Date>, previous: String) -> Re
     let mut scope = record.scope.clone();
     scope.level = None;
     scope.level_reason = None;
-    Record {
+    Ok(Record {
         profile: record.profile.clone(),
         scheme: record.scheme.clone(),
         previous: Some(previous),
@@ -82,14 +88,20 @@ pub fn next_record(record: &Record, start: Option<Date>, previous: String) -> Re
         remote_audit: record.remote_audit.clone(),
         conclusion: Conclusion { author: String::new(), date: None, recommendation: None },
         ..Record::default()
-    }
+    })
+}
+
+/// The first day of the next audit by default: a year after this one's.
+fn next_start(record: &Record) -> Result<Date, String> {
+    let start = record.audit.start.date;
+    start.add_years(1).ok_or_else(|| format!("{start} 一年后超出了记录可用的年份"))
 }
 
 /// Why `next` could not write a record.
 #[derive(Debug)]
 pub enum NextError {
     /// The record cannot be loaded.
-    Invalid(Vec<Diagnostic>),
+    Load(LoadError),
     /// Bad arguments or an I/O problem.
     Usage(String),
 }
@@ -102,8 +114,8 @@ pub fn next_record_file(
     start: Option<&str>,
 ) -> Result<PathBuf, NextError> {
     let start = start.map(Date::parse).transpose().map_err(NextError::Usage)?;
-    let source = Source::read(file).map_err(|d| NextError::Invalid(vec![d]))?;
-    let record: Record = source.parse().map_err(|d| NextError::Invalid(vec![d]))?;
+    let source = Source::read(file).map_err(|d| NextError::Load(LoadError::Unreadable(d)))?;
+    let record: Record = source.parse().map_err(|d| NextError::Load(LoadError::Invalid(vec![d])))?;
     if let Some(start) = start
         && start <= record.audit.end.date
     {
@@ -112,7 +124,10 @@ pub fn next_record_file(
             record.audit.end.date
         )));
     }
-    let next_start = start.unwrap_or_else(|| record.audit.start.date.add_years(1));
+    let next_start = match start {
+        Some(start) => start,
+        None => next_start(&record).map_err(NextError::Usage)?,
+    };
     let output = match output {
         Some(path) => path.to_owned(),
         None => default_output(file, record.audit.start.date.year(), next_start.year()),
@@ -122,7 +137,7 @@ pub fn next_record_file(
         return Err(exists(&output));
     }
     let out_dir = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut next = next_record(&record, start, relative_to(file, out_dir));
+    let mut next = next_record(&record, start, relative_to(file, out_dir)).map_err(NextError::Usage)?;
     next.profile = relative_to(&load::resolve(file, &record.profile), out_dir);
     if let Some(scheme) = &record.scheme
         && (scheme.ends_with(".yaml") || scheme.ends_with(".yml"))
@@ -180,27 +195,6 @@ fn relative_to(target: &Path, dir: &Path) -> String {
     relative.display().to_string()
 }
 
-fn days_between(from: Date, to: Date) -> u32 {
-    let mut days = 0;
-    let mut day = from;
-    while day < to && days < 366 {
-        day = add_days(day, 1);
-        days += 1;
-    }
-    days
-}
-
-fn add_days(date: Date, days: u32) -> Date {
-    let mut date = date;
-    for _ in 0..days {
-        date = Date::new(date.year(), date.month(), date.day() + 1)
-            .or_else(|| Date::new(date.year(), date.month() + 1, 1))
-            .or_else(|| Date::new(date.year() + 1, 1, 1))
-            .expect("the next day exists");
-    }
-    date
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -210,7 +204,7 @@ mod tests {
         let mut record = Record { audit_type: AuditType::Initial, ..Record::default() };
         let mut seen = Vec::new();
         for _ in 0..4 {
-            record = next_record(&record, None, "prev.yaml".into());
+            record = next_record(&record, None, "prev.yaml".into()).unwrap();
             seen.push(Stage::of(&record));
         }
         assert_eq!(
@@ -230,12 +224,24 @@ mod tests {
         record.audit.start = DateHalf::parse("2025-12-03 am").unwrap();
         record.audit.end = DateHalf::parse("2025-12-04 pm").unwrap();
         record.findings.push(Default::default());
-        let next = next_record(&record, None, "this.yaml".into());
+        let next = next_record(&record, None, "this.yaml".into()).unwrap();
         assert_eq!(next.audit.start.to_string(), "2026-12-03 am");
         assert_eq!(next.audit.end.to_string(), "2026-12-04 pm");
         assert_eq!(next.audit.previous_end.unwrap().to_string(), "2025-12-04");
         assert!(next.findings.is_empty() && next.scores.is_empty());
         assert_eq!(next.previous.as_deref(), Some("this.yaml"));
+    }
+
+    #[test]
+    fn a_long_audit_keeps_its_length_without_a_cap() {
+        let mut record = Record::default();
+        record.audit.start = DateHalf::parse("2025-01-06 am").unwrap();
+        record.audit.end = DateHalf::parse("2026-03-02 pm").unwrap();
+        let start = Date::parse("2027-01-04").unwrap();
+        let next = next_record(&record, Some(start), "this.yaml".into()).unwrap();
+        assert_eq!(next.audit.end.to_string(), "2028-02-28 pm"); // 420 days, as before
+        let late = Date::parse("2999-12-01").unwrap();
+        assert!(next_record(&record, Some(late), "this.yaml".into()).unwrap_err().contains("超出"));
     }
 
     #[test]

@@ -2,73 +2,72 @@
 //!
 //! A record writes a date as `2025-12-03` and an audit moment as `2025-12-03 am` (or
 //! `2025-12-03 上午`). Both parse with Chinese error messages and compare in calendar order;
-//! the report's way of writing them (`2025 年 12 月 03 日上午`) is in [`crate::format`].
+//! the report's way of writing them (`2025 年 12 月 03 日上午`) is in [`crate::format`]. The
+//! calendar arithmetic is chrono's.
 
 use std::fmt;
 
+use chrono::{Datelike, Months, NaiveDate};
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
-/// A calendar date (公历日期), validated on construction. The default is 2000-01-01.
+/// The years a record's dates may fall in: anything else is a typing mistake.
+const YEARS: std::ops::RangeInclusive<i32> = 1900..=2999;
+
+/// A calendar date (公历日期) between 1900 and 2999, validated on construction. The default
+/// is 2000-01-01.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Date {
-    year: u16,
-    month: u8,
-    day: u8,
-}
+pub struct Date(NaiveDate);
 
 impl Default for Date {
     fn default() -> Self {
-        Date { year: 2000, month: 1, day: 1 }
+        Date(NaiveDate::from_ymd_opt(2000, 1, 1).expect("2000-01-01 exists"))
     }
 }
 
 impl Date {
     /// Today's date (UTC).
     pub fn today() -> Date {
-        let days = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs() / 86_400)
-            .unwrap_or(0) as i64;
-        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-        let year = (yoe + era * 400 + i64::from(month <= 2)) as u16;
-        Date::new(year, month, day).unwrap_or_default()
+        Date::from_naive(chrono::Utc::now().date_naive()).unwrap_or_default()
     }
 
     /// A date, if the day exists in the Gregorian calendar.
     pub fn new(year: u16, month: u8, day: u8) -> Option<Date> {
-        let valid = (1900..=2999).contains(&year)
-            && (1..=12).contains(&month)
-            && day >= 1
-            && day <= days_in_month(year, month);
-        valid.then_some(Date { year, month, day })
+        NaiveDate::from_ymd_opt(i32::from(year), u32::from(month), u32::from(day)).and_then(Date::from_naive)
+    }
+
+    fn from_naive(date: NaiveDate) -> Option<Date> {
+        YEARS.contains(&date.year()).then_some(Date(date))
     }
 
     pub fn year(self) -> u16 {
-        self.year
+        // Within YEARS: the cast is exact.
+        self.0.year() as u16
     }
 
     pub fn month(self) -> u8 {
-        self.month
+        self.0.month() as u8
     }
 
     pub fn day(self) -> u8 {
-        self.day
+        self.0.day() as u8
     }
 
     /// The same day `years` years later; 29 February becomes 28 February in a common year.
-    pub fn add_years(self, years: u16) -> Date {
-        let year = self.year + years;
-        let day = self.day.min(days_in_month(year, self.month));
-        Date { year, month: self.month, day }
+    /// `None` past the last year a record may hold.
+    pub fn add_years(self, years: u16) -> Option<Date> {
+        self.0.checked_add_months(Months::new(u32::from(years) * 12)).and_then(Date::from_naive)
+    }
+
+    /// The day `days` days later (earlier, when negative); `None` outside the years a record
+    /// may hold.
+    pub fn add_days(self, days: i64) -> Option<Date> {
+        self.0.checked_add_signed(chrono::TimeDelta::try_days(days)?).and_then(Date::from_naive)
+    }
+
+    /// How many days from this date to `later` (negative when `later` is earlier).
+    pub fn days_until(self, later: Date) -> i64 {
+        (later.0 - self.0).num_days()
     }
 
     /// Parses `YYYY-MM-DD`.
@@ -84,26 +83,20 @@ impl Date {
         };
         match (number(y, 4), number(m, 2), number(d, 2)) {
             (Some(y), Some(m), Some(d)) => {
-                Date::new(y, m as u8, d as u8).ok_or_else(|| format!("日期“{text}”在日历中不存在"))
+                let date = NaiveDate::from_ymd_opt(i32::from(y), u32::from(m), u32::from(d))
+                    .ok_or_else(|| format!("日期“{text}”在日历中不存在"))?;
+                Date::from_naive(date).ok_or_else(|| {
+                    format!("日期“{text}”的年份不在 {} 到 {} 年之间", YEARS.start(), YEARS.end())
+                })
             }
             _ => Err(expected()),
         }
     }
 }
 
-fn days_in_month(year: u16, month: u8) -> u8 {
-    match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => 29,
-        2 => 28,
-        _ => 0,
-    }
-}
-
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+        write!(f, "{:04}-{:02}-{:02}", self.year(), self.month(), self.day())
     }
 }
 
@@ -222,6 +215,25 @@ mod tests {
     #[test]
     fn leap_day_moves_to_february_28() {
         let d = Date::parse("2024-02-29").unwrap();
-        assert_eq!(d.add_years(1).to_string(), "2025-02-28");
+        assert_eq!(d.add_years(1).unwrap().to_string(), "2025-02-28");
+        assert_eq!(Date::parse("2999-06-01").unwrap().add_years(1), None);
+    }
+
+    #[test]
+    fn days_are_counted_across_months_leap_days_and_years_without_a_cap() {
+        let from = Date::parse("2024-02-27").unwrap();
+        assert_eq!(from.add_days(3).unwrap().to_string(), "2024-03-01");
+        assert_eq!(from.days_until(Date::parse("2024-03-01").unwrap()), 3);
+        let later = Date::parse("2026-02-27").unwrap();
+        assert_eq!(from.days_until(later), 731);
+        assert_eq!(from.add_days(731), Some(later));
+        assert_eq!(later.days_until(from), -731);
+        assert_eq!(Date::parse("2999-12-31").unwrap().add_days(1), None);
+    }
+
+    #[test]
+    fn years_outside_the_records_range_are_refused() {
+        assert!(Date::parse("1899-12-31").unwrap_err().contains("1900"));
+        assert_eq!(Date::new(3000, 1, 1), None);
     }
 }

@@ -13,7 +13,13 @@
 //!    = 字段：audit.team
 //!    = 应为：审查组成员中恰好一人 role: leader（组长）
 //! ```
+//!
+//! Whatever a diagnostic quotes from a file is shown, never obeyed: control characters and
+//! bidirectional controls print as `<U+001B>` ([`escape_controls`]), so a record cannot move the
+//! terminal's cursor, clear its screen or reverse a line, nor put raw control bytes into a
+//! batch's summary.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -115,20 +121,65 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
-    /// `file:line:column`, or only the file when the problem has no position.
+    /// `file:line:column`, or only the file when the problem has no position (escaped).
     pub fn position(&self) -> String {
-        if self.line == 0 {
-            self.file.display().to_string()
-        } else {
-            format!("{}:{}:{}", self.file.display(), self.line, self.column)
-        }
+        let file = self.file.display().to_string();
+        let file = escape_controls(&file);
+        if self.line == 0 { file.into_owned() } else { format!("{file}:{}:{}", self.line, self.column) }
     }
 
-    /// One line for summaries: `file:12:3: 字段 audit.team：message`.
+    /// One line for summaries: `file:12:3: 字段 audit.team：message` (escaped).
     pub fn one_line(&self) -> String {
-        let field = if self.path.is_empty() { String::new() } else { format!("字段 {}：", self.path) };
-        format!("{}: {field}{}", self.position(), self.message)
+        let field = if self.path.is_empty() {
+            String::new()
+        } else {
+            format!("字段 {}：", escape_controls(&self.path))
+        };
+        format!("{}: {field}{}", self.position(), escape_controls(&self.message))
     }
+}
+
+/// Whether a character must not reach a terminal or a summary as it is: a control character
+/// (C0, DEL, C1) or a bidirectional control, which would reorder the text around it.
+pub fn is_control_or_bidi(c: char) -> bool {
+    c.is_control() || is_bidi_control(c)
+}
+
+/// The bidirectional formatting characters: embeddings and overrides (U+202A–202E), isolates
+/// (U+2066–2069) and the marks LRM, RLM and ALM.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+/// The text with every control character and bidirectional control written as `<U+XXXX>`.
+pub fn escape_controls(text: &str) -> Cow<'_, str> {
+    escape_except(text, |_| false)
+}
+
+/// [`escape_controls`], keeping the characters `keep` accepts.
+fn escape_except(text: &str, keep: impl Fn(char) -> bool) -> Cow<'_, str> {
+    if !text.chars().any(|c| is_control_or_bidi(c) && !keep(c)) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_control_or_bidi(c) && !keep(c) {
+            out.push_str(&format!("<U+{:04X}>", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// At most `max_chars` characters of a text, escaped, with `…` where it was cut: what a
+/// message may quote of a file the user did not write for this purpose.
+pub fn excerpt(text: &str, max_chars: usize) -> String {
+    let mut cut: String = text.chars().take(max_chars).collect();
+    if text.chars().nth(max_chars).is_some() {
+        cut.push('…');
+    }
+    escape_controls(&cut).into_owned()
 }
 
 impl fmt::Display for Diagnostic {
@@ -137,16 +188,18 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "错误",
             Severity::Warning => "警告",
         };
-        writeln!(f, "{label}：{}", self.message)?;
+        writeln!(f, "{label}：{}", escape_controls(&self.message))?;
         let gutter = " ".repeat(self.line.max(1).to_string().len());
         writeln!(f, "{gutter}--> {}", self.position())?;
         if let Some(source) = &self.source_line {
+            // Tabs stay: they keep the caret under its column.
+            let before: String = source.chars().take(self.column.saturating_sub(1)).collect();
+            let before = escape_except(&before, |c| c == '\t');
             writeln!(f, "{gutter} |")?;
-            writeln!(f, "{} | {source}", self.line)?;
+            writeln!(f, "{} | {}", self.line, escape_except(source, |c| c == '\t'))?;
             // Chinese characters take two columns of a terminal.
-            let indent: String = source
+            let indent: String = before
                 .chars()
-                .take(self.column.saturating_sub(1))
                 .map(|c| match c {
                     '\t' => "\t",
                     c if c.is_ascii() => " ",
@@ -156,10 +209,10 @@ impl fmt::Display for Diagnostic {
             writeln!(f, "{gutter} | {indent}^")?;
         }
         if !self.path.is_empty() {
-            writeln!(f, "{gutter} = 字段：{}", self.path)?;
+            writeln!(f, "{gutter} = 字段：{}", escape_controls(&self.path))?;
         }
         if let Some(expected) = &self.expected {
-            writeln!(f, "{gutter} = 应为：{expected}")?;
+            writeln!(f, "{gutter} = 应为：{}", escape_controls(expected))?;
         }
         Ok(())
     }
@@ -168,4 +221,49 @@ impl fmt::Display for Diagnostic {
 /// Whether any of the diagnostics is an error.
 pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
     diagnostics.iter().any(Diagnostic::is_error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn diagnostic(message: &str, source_line: &str, column: usize) -> Diagnostic {
+        Diagnostic {
+            line: 3,
+            column,
+            path: "client.name".into(),
+            source_line: Some(source_line.into()),
+            expected: Some("文字\u{202E}".into()),
+            ..Diagnostic::file_error(Path::new("r\u{1b}[2J.yaml"), message)
+        }
+    }
+
+    #[test]
+    fn controls_and_bidi_print_as_code_points_everywhere() {
+        let d = diagnostic("名称“A\u{1b}[31mB\u{0}”", "  name: A\u{1b}[31mB\u{202E}C", 9);
+        for text in [d.to_string(), d.one_line()] {
+            assert!(!text.chars().any(|c| is_control_or_bidi(c) && c != '\n'), "{text:?}");
+        }
+        let shown = d.to_string();
+        assert!(shown.contains("A<U+001B>[31mB<U+0000>"), "{shown}");
+        assert!(shown.contains("B<U+202E>C"), "{shown}");
+        assert!(shown.contains("r<U+001B>[2J.yaml:3:9"), "{shown}");
+        assert!(d.one_line().contains("名称“A<U+001B>[31mB<U+0000>”"));
+    }
+
+    #[test]
+    fn the_caret_stays_under_its_column_after_an_escape() {
+        let d = diagnostic("x", "a\u{1b}b: c", 4);
+        let shown = d.to_string();
+        let lines: Vec<&str> = shown.lines().collect();
+        let source = lines.iter().find(|l| l.starts_with("3 | ")).unwrap();
+        let caret = lines.iter().find(|l| l.ends_with('^')).unwrap();
+        assert_eq!(source.find(':'), caret.find('^'), "{shown}");
+    }
+
+    #[test]
+    fn an_excerpt_is_short_and_escaped() {
+        assert_eq!(excerpt("root:$6$abcdef\u{7}", 8), "root:$6$…");
+        assert_eq!(excerpt("a\u{7}", 8), "a<U+0007>");
+    }
 }

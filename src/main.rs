@@ -9,9 +9,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use certreport::diagnostic::Diagnostic;
+use certreport::load::LoadError;
 use certreport::pipeline::{self, Checked};
-use certreport::render::Engine;
+use certreport::render::fonts::FontSet;
 use certreport::render::target::{self, Target, WriteError};
+use certreport::render::{self, Engine};
 use certreport::watch::Watch;
 use certreport::{batch, check, cycle};
 
@@ -38,6 +40,8 @@ enum Command {
         /// Extra font folders (searched recursively), besides the embedded Noto CJK fonts.
         #[arg(long = "font-path", value_name = "DIR")]
         font_path: Vec<PathBuf>,
+        #[command(flatten)]
+        standard: Standard,
     },
     /// Render a record, then again on every change of it or of the files it names (监视并更新).
     Watch {
@@ -56,6 +60,9 @@ enum Command {
         /// text: for people (default); json: every diagnostic and the score sheet, for programs.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Font folders the reports will be rendered with: characters they cover pass.
+        #[arg(long = "font-path", value_name = "DIR")]
+        font_path: Vec<PathBuf>,
     },
     /// Render many records in parallel, with a summary (批量生成).
     Batch {
@@ -76,6 +83,8 @@ enum Command {
         force: bool,
         #[arg(long = "font-path", value_name = "DIR")]
         font_path: Vec<PathBuf>,
+        #[command(flatten)]
+        standard: Standard,
     },
     /// Write the record for the next audit of the certification cycle (生成下一年度记录).
     Next {
@@ -114,6 +123,16 @@ impl OutputArgs {
     }
 }
 
+/// The PDF standard of the reports.
+#[derive(clap::Args)]
+struct Standard {
+    /// The PDF standard reports conform to (归档格式): a-2a (default: PDF/A-2, Unicode text,
+    /// tagged), a-2u, a-2b, a-3a, a-3u, a-3b, a-4, ua-1, or a plain PDF version 1.7 / 2.0.
+    #[arg(long = "pdf-standard", value_name = "STANDARD", value_parser = render::parse_pdf_standard,
+          default_value = render::DEFAULT_PDF_STANDARD_NAME)]
+    pdf_standard: render::PdfStandard,
+}
+
 /// How `check` prints what it finds.
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
@@ -124,16 +143,16 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Render { record, output, font_path } => match output.target(&record) {
-            Ok(target) => render(&record, &target, &font_path),
+        Command::Render { record, output, font_path, standard } => match output.target(&record) {
+            Ok(target) => render(&record, &target, &font_path, standard.pdf_standard),
             Err(code) => code,
         },
         Command::Watch { record, output, font_path } => match output.target(&record) {
             Ok(target) => watch_command(&record, target, &font_path),
             Err(code) => code,
         },
-        Command::Check { records, format } => check_command(&records, format),
-        Command::Batch { inputs, out_dir, jobs, check_only, force, font_path } => {
+        Command::Check { records, format, font_path } => check_command(&records, format, &font_path),
+        Command::Batch { inputs, out_dir, jobs, check_only, force, font_path, standard } => {
             let options = batch::Options {
                 out_dir,
                 jobs,
@@ -141,6 +160,7 @@ fn main() -> ExitCode {
                 force,
                 font_dirs: font_path,
                 progress: std::io::stderr().is_terminal(),
+                pdf_standard: standard.pdf_standard,
             };
             batch_command(&inputs, &options)
         }
@@ -159,31 +179,28 @@ fn print_diagnostics(diagnostics: &[Diagnostic]) {
     }
 }
 
-/// A record that could not be loaded: an unreadable record file is an I/O error (2); anything
-/// else is a problem of the record (1).
-fn load_failure(file: &Path, diagnostics: &[Diagnostic]) -> u8 {
-    print_diagnostics(diagnostics);
-    load_failure_code(file, diagnostics)
-}
-
-fn load_failure_code(file: &Path, diagnostics: &[Diagnostic]) -> u8 {
-    if diagnostics.iter().any(|d| d.line == 0 && d.file == file) { USAGE_OR_IO } else { INVALID }
-}
-
-fn render(record: &Path, target: &Target, font_dirs: &[PathBuf]) -> u8 {
-    let checked = match pipeline::check_file(record) {
-        Ok(checked) => checked,
-        Err(diagnostics) => return load_failure(record, &diagnostics),
-    };
-    print_diagnostics(&checked.diagnostics);
-    if checked.has_errors() {
-        eprintln!("{}：记录有错误，未生成报告", record.display());
-        return INVALID;
+/// The exit code of a record that could not be loaded: an unreadable record file is an I/O
+/// error (2); an invalid one is a problem of the record (1).
+fn load_failure_code(error: &LoadError) -> u8 {
+    match error {
+        LoadError::Unreadable(_) => USAGE_OR_IO,
+        LoadError::Invalid(_) => INVALID,
     }
-    let inputs = checked.input_files();
-    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+}
+
+/// Prints why a record could not be loaded; returns the exit code.
+fn load_failure(error: &LoadError) -> u8 {
+    print_diagnostics(error.diagnostics());
+    load_failure_code(error)
+}
+
+fn render(record: &Path, target: &Target, font_dirs: &[PathBuf], standard: render::PdfStandard) -> u8 {
+    let mut checked = match pipeline::check_file(record) {
+        Ok(checked) => checked,
+        Err(error) => return load_failure(&error),
+    };
     let engine = match Engine::new(font_dirs) {
-        Ok(engine) => engine,
+        Ok(engine) => engine.with_pdf_standard(standard),
         Err(why) => {
             eprintln!("错误：{why}");
             return USAGE_OR_IO;
@@ -192,6 +209,14 @@ fn render(record: &Path, target: &Target, font_dirs: &[PathBuf]) -> u8 {
     for warning in engine.warnings() {
         eprintln!("警告：{warning}");
     }
+    checked.check_glyphs(engine.book());
+    print_diagnostics(&checked.diagnostics);
+    if checked.has_errors() {
+        eprintln!("{}：记录有错误，未生成报告", record.display());
+        return INVALID;
+    }
+    let inputs = checked.input_files();
+    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
     match target.write(&engine, &checked.view(), &inputs) {
         Ok(written) => {
             println!("已生成 {}（{}）", target::describe_written(&written), summary_line(&checked));
@@ -212,22 +237,37 @@ fn summary_line(checked: &Checked) -> String {
     checked.sheet.result_text(&checked.loaded.scheme)
 }
 
-fn check_command(records: &[PathBuf], format: Format) -> u8 {
-    let results: Vec<_> = records.iter().map(|record| pipeline::check_file(record)).collect();
+fn check_command(records: &[PathBuf], format: Format, font_dirs: &[PathBuf]) -> u8 {
+    let fonts = match FontSet::new(font_dirs) {
+        Ok(fonts) => fonts,
+        Err(why) => {
+            eprintln!("错误：{why}");
+            return USAGE_OR_IO;
+        }
+    };
+    let results: Vec<_> = records
+        .iter()
+        .map(|record| {
+            pipeline::check_file(record).map(|mut checked| {
+                checked.check_glyphs(fonts.book());
+                checked
+            })
+        })
+        .collect();
     if format == Format::Json {
         println!("{}", check::to_json(records.iter().map(PathBuf::as_path).zip(&results)));
     }
     let mut worst = OK;
     for (record, result) in records.iter().zip(&results) {
         let code = match result {
-            Err(diagnostics) => load_failure_code(record, diagnostics),
+            Err(error) => load_failure_code(error),
             Ok(checked) if checked.has_errors() => INVALID,
             Ok(_) => OK,
         };
         worst = worst.max(code);
         if format == Format::Text {
             match result {
-                Err(diagnostics) => print_diagnostics(diagnostics),
+                Err(error) => print_diagnostics(error.diagnostics()),
                 Ok(checked) => {
                     print_diagnostics(&checked.diagnostics);
                     let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
@@ -276,7 +316,7 @@ fn next(record: &Path, output: Option<PathBuf>, audit_date: Option<&str>) -> u8 
             );
             OK
         }
-        Err(cycle::NextError::Invalid(diagnostics)) => load_failure(record, &diagnostics),
+        Err(cycle::NextError::Load(error)) => load_failure(&error),
         Err(cycle::NextError::Usage(why)) => {
             eprintln!("错误：{why}");
             USAGE_OR_IO

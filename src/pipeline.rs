@@ -3,8 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
+use typst::text::FontBook;
+
 use crate::diagnostic::{Diagnostic, has_errors};
-use crate::load::{self, LoadedRecord, Source};
+use crate::load::{self, LoadError, LoadedRecord, Source};
+use crate::render::glyphs;
 use crate::render::view::ReportView;
 use crate::score::{self, ScoreSheet};
 use crate::validate;
@@ -43,6 +46,13 @@ impl Checked {
         files
     }
 
+    /// Adds the problems of text the report could not print as written: characters that no
+    /// face of `book` (the fonts in use) can draw, control and bidi characters.
+    pub fn check_glyphs(&mut self, book: &FontBook) {
+        self.diagnostics.extend(glyphs::check(&self.loaded, book));
+        self.diagnostics.sort_by_key(|d| (d.line, d.column));
+    }
+
     /// The report data for the template; only meaningful without errors.
     pub fn view(&self) -> ReportView {
         ReportView::build(&self.loaded, &self.sheet)
@@ -50,7 +60,7 @@ impl Checked {
 }
 
 /// The outcome of checking one file: checked, or not even loadable.
-pub type CheckResult = Result<Checked, Vec<Diagnostic>>;
+pub type CheckResult = Result<Checked, LoadError>;
 
 /// Loads, validates and scores a record file.
 pub fn check_file(file: &Path) -> CheckResult {

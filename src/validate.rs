@@ -27,6 +27,7 @@ pub fn validate(
     rules.follow_up(record);
     rules.remote(record);
     rules.scores(record, scheme);
+    rules.applicability(record, scheme);
     rules.findings(record, scheme);
     rules.levels(record, scheme, sheet);
     rules.narratives(record);
@@ -482,6 +483,32 @@ impl Rules {
                     Self::expect(p, "删减的指标不扣分");
                 }
                 _ => {}
+            }
+        }
+    }
+
+    /// Something must be left to score: with every indicator excluded (删减) the score would be
+    /// 0 / 0. A whole first-level indicator excluded is allowed, but rare enough to warn of.
+    fn applicability(&mut self, record: &Record, scheme: &Scheme) {
+        let excluded = |key: &str| matches!(record.scores.get(key), Some(IndicatorScore::Excluded));
+        if scheme.indicators().all(|i| excluded(&i.key)) {
+            let p = self.error(
+                "no-applicable-indicator",
+                "scores",
+                "所有指标都已删减，没有可评分的指标，无法计算得分",
+            );
+            Self::expect(p, "至少一个指标写得分或 derived；删减只用于不适用的指标");
+            return;
+        }
+        for group in &scheme.groups {
+            if !group.indicators.is_empty() && group.indicators.iter().all(|i| excluded(&i.key)) {
+                let names: Vec<&str> = group.indicators.iter().map(|i| i.name.as_str()).collect();
+                let p = self.warning(
+                    "group-excluded",
+                    "scores",
+                    format!("一级指标“{}”的全部二级指标（{}）都已删减", group.name, names.join("、")),
+                );
+                Self::expect(p, "确认整个一级指标确实不适用于该组织");
             }
         }
     }

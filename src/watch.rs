@@ -21,7 +21,6 @@ use notify_debouncer_full::notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 
 use crate::diagnostic::Diagnostic;
-use crate::load;
 use crate::pipeline::{self, CheckResult};
 use crate::render::Engine;
 use crate::render::target::{Target, describe_written};
@@ -146,10 +145,13 @@ impl Watch {
     /// watch from now on (`known`: those watched so far).
     fn update(&self, known: &HashSet<PathBuf>) -> HashSet<PathBuf> {
         let started = Instant::now();
-        let result = pipeline::check_file(&self.record);
+        let result = pipeline::check_file(&self.record).map(|mut checked| {
+            checked.check_glyphs(self.engine.book());
+            checked
+        });
         let files = dependencies(&self.record, &result, known);
         match result {
-            Err(diagnostics) => self.invalid(&diagnostics),
+            Err(error) => self.invalid(error.diagnostics()),
             Ok(checked) if checked.has_errors() => self.invalid(&checked.diagnostics),
             Ok(checked) => {
                 print(&checked.diagnostics);
@@ -194,18 +196,12 @@ fn dependencies(record: &Path, result: &CheckResult, known: &HashSet<PathBuf>) -
     let mut files = HashSet::from([absolute(record)]);
     match result {
         Ok(checked) => {
-            let named = &checked.loaded.record;
-            let scheme = named.scheme.as_deref().filter(|s| s.ends_with(".yaml") || s.ends_with(".yml"));
-            for name in
-                [Some(named.profile.as_str()), named.previous.as_deref(), scheme].into_iter().flatten()
-            {
-                files.insert(absolute(&load::resolve(record, name)));
-            }
+            files.extend(checked.referenced_files().iter().map(|file| absolute(file)));
             files.extend(checked.diagnostics.iter().map(|d| absolute(&d.file)));
         }
-        Err(diagnostics) => {
+        Err(error) => {
             files.extend(known.iter().cloned());
-            files.extend(diagnostics.iter().map(|d| absolute(&d.file)));
+            files.extend(error.diagnostics().iter().map(|d| absolute(&d.file)));
         }
     }
     files

@@ -29,7 +29,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::date::{Date, DateHalf, HalfDay};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, escape_controls};
 use crate::output::{Inputs, Kind, OutputError, write_atomic};
 use crate::pipeline;
 use crate::render::Engine;
@@ -51,6 +51,8 @@ pub struct Options {
     pub font_dirs: Vec<PathBuf>,
     /// Draw a progress bar (on a terminal) instead of a line per record.
     pub progress: bool,
+    /// The PDF standard of the reports (the 汇总表 stays a plain PDF).
+    pub pdf_standard: crate::render::PdfStandard,
 }
 
 /// Why a batch did not run.
@@ -256,7 +258,7 @@ pub fn run(inputs: &[PathBuf], options: &Options) -> Result<Summary, Error> {
         records.guard(&out_dir.join(name), &[], kind)?;
     }
     let _lock = lock(out_dir)?;
-    let engine = Engine::new(&options.font_dirs)?;
+    let engine = Engine::new(&options.font_dirs)?.with_pdf_standard(options.pdf_standard);
     for warning in engine.warnings() {
         eprintln!("警告：{warning}");
     }
@@ -326,17 +328,18 @@ fn process(job: &Job, engine: &Engine, tracker: &Tracker, check_only: bool) -> P
         return Processed::Finished(row);
     }
     let mut row = Row { file: job.input.display().to_string(), ..Row::default() };
-    let checked = match pipeline::check_file(&job.input) {
+    let mut checked = match pipeline::check_file(&job.input) {
         Ok(checked) => checked,
-        Err(diagnostics) => {
-            fail(&mut row, Status::Invalid, &diagnostics);
+        Err(error) => {
+            fail(&mut row, Status::Invalid, error.diagnostics());
             return Processed::Finished(row);
         }
     };
+    checked.check_glyphs(engine.book());
     let record = &checked.loaded.record;
     let scheme = &checked.loaded.scheme;
-    row.client = record.client.name.clone();
-    row.project_number = record.project_number.clone();
+    row.client = escape_controls(&record.client.name).into_owned();
+    row.project_number = escape_controls(&record.project_number).into_owned();
     row.audit_type = record.audit_type.label().into();
     row.audit_start = Some(record.audit.start.into());
     row.audit_end = Some(record.audit.end.into());

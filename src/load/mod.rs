@@ -7,12 +7,15 @@
 
 pub mod spans;
 
+use std::fs::{File, OpenOptions};
+use std::io::Read;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 
-use crate::diagnostic::{Diagnostic, Problem, Severity};
+use crate::diagnostic::{Diagnostic, Problem, Severity, excerpt};
 use crate::profile::Profile;
 use crate::record::Record;
 use crate::scheme::{self, Scheme};
@@ -30,17 +33,34 @@ pub struct Source {
 }
 
 impl Source {
-    /// Reads a file; the error names it and says why in words.
+    /// Reads a file; the error names it and says why in words. Only a regular file is read
+    /// (never a FIFO, a device or a folder, whose reading could block or never end), and never
+    /// more than [`MAX_FILE_BYTES`], whatever its size claims (files in /proc claim none).
     pub fn read(file: &Path) -> Result<Source, Diagnostic> {
         let fail = |why: String| Diagnostic::file_error(file, why);
-        let meta = std::fs::metadata(file).map_err(|e| fail(io_message(&e)))?;
-        if !meta.is_file() {
-            return Err(fail("这不是一个文件".into()));
+        let regular = |meta: &std::fs::Metadata| {
+            if !meta.is_file() {
+                return Err(fail("这不是一个普通文件（是文件夹、管道或设备）".into()));
+            }
+            if meta.len() > MAX_FILE_BYTES {
+                return Err(fail(too_large(meta.len())));
+            }
+            Ok(())
+        };
+        // Look before opening: opening a device or a FIFO can itself block or act.
+        regular(&std::fs::metadata(file).map_err(|e| fail(io_message(&e)))?)?;
+        // Non-blocking, and looked at again once open, in case the file was swapped meanwhile.
+        let handle: File = OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(file)
+            .map_err(|e| fail(io_message(&e)))?;
+        regular(&handle.metadata().map_err(|e| fail(io_message(&e)))?)?;
+        let mut bytes = Vec::new();
+        handle.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| fail(io_message(&e)))?;
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(fail(too_large(bytes.len() as u64)));
         }
-        if meta.len() > MAX_FILE_BYTES {
-            return Err(fail(format!("文件过大（{} 字节），记录文件不应超过 4 MiB", meta.len())));
-        }
-        let bytes = std::fs::read(file).map_err(|e| fail(io_message(&e)))?;
         let text = String::from_utf8(bytes)
             .map_err(|_| fail("文件不是 UTF-8 编码的文本：请以 UTF-8 保存".into()))?;
         Ok(Source::new(file.to_owned(), text))
@@ -280,8 +300,13 @@ fn io_message(err: &std::io::Error) -> String {
     match err.kind() {
         std::io::ErrorKind::NotFound => "找不到这个文件".into(),
         std::io::ErrorKind::PermissionDenied => "没有读取这个文件的权限".into(),
+        std::io::ErrorKind::WouldBlock => "这个文件现在没有可读的内容（不是普通文件）".into(),
         _ => format!("无法读取：{err}"),
     }
+}
+
+fn too_large(bytes: u64) -> String {
+    format!("文件过大（{bytes} 字节以上），记录文件不应超过 4 MiB")
 }
 
 /// A record with everything it refers to: its profile and its scoring scheme.
@@ -295,27 +320,45 @@ pub struct LoadedRecord {
     pub previous: Option<Record>,
 }
 
+/// Why a record could not be loaded.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LoadError {
+    /// The record file itself could not be read: missing, not a regular file, too large, not
+    /// UTF-8, no permission. An I/O problem, not the record's.
+    Unreadable(Diagnostic),
+    /// The record was read but is not a valid record: YAML or type errors, or a file it names
+    /// (profile, previous record, scheme) is missing or invalid. Every problem found.
+    Invalid(Vec<Diagnostic>),
+}
+
+impl LoadError {
+    /// The diagnostics to show, in order.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        match self {
+            LoadError::Unreadable(diagnostic) => std::slice::from_ref(diagnostic),
+            LoadError::Invalid(diagnostics) => diagnostics,
+        }
+    }
+}
+
 /// Loads a record file, its profile and its scheme. All problems found are returned.
-pub fn load_record(file: &Path) -> Result<LoadedRecord, Vec<Diagnostic>> {
-    let source = Source::read(file).map_err(|d| vec![d])?;
+pub fn load_record(file: &Path) -> Result<LoadedRecord, LoadError> {
+    let source = Source::read(file).map_err(LoadError::Unreadable)?;
     load_source(source)
 }
 
 /// Loads a record already read into memory; its profile and scheme are read relative to it.
-pub fn load_source(source: Source) -> Result<LoadedRecord, Vec<Diagnostic>> {
-    let record: Record = source.parse().map_err(|d| vec![d])?;
+pub fn load_source(source: Source) -> Result<LoadedRecord, LoadError> {
+    let record: Record = source.parse().map_err(|d| LoadError::Invalid(vec![d]))?;
     let mut problems = Vec::new();
-    let profile = load_referenced(&source, "profile", &record.profile, |file| {
-        let profile_source = Source::read(file)?;
-        profile_source.parse::<Profile>()
-    })
-    .map_err(|d| problems.push(d))
-    .ok();
+    let profile = load_referenced(&source, "profile", &record.profile, Source::parse::<Profile>)
+        .map_err(|d| problems.push(d))
+        .ok();
     let scheme = match &record.scheme {
         None => Ok(Scheme::builtin()),
         Some(id) if id == scheme::BUILTIN_ID => Ok(Scheme::builtin()),
         Some(name) if name.ends_with(".yaml") || name.ends_with(".yml") => {
-            load_referenced(&source, "scheme", name, load_scheme)
+            load_referenced(&source, "scheme", name, scheme_from)
         }
         Some(name) => Err(source.place(
             Problem::error("scheme", format!("没有名为“{name}”的内置评分体系"))
@@ -327,9 +370,7 @@ pub fn load_source(source: Source) -> Result<LoadedRecord, Vec<Diagnostic>> {
     .ok();
     let previous = match &record.previous {
         None => Ok(None),
-        Some(name) => {
-            load_referenced(&source, "previous", name, |file| Source::read(file)?.parse::<Record>()).map(Some)
-        }
+        Some(name) => load_referenced(&source, "previous", name, Source::parse::<Record>).map(Some),
     }
     .map_err(|d| problems.push(d))
     .ok();
@@ -337,13 +378,17 @@ pub fn load_source(source: Source) -> Result<LoadedRecord, Vec<Diagnostic>> {
         (Some(profile), Some(scheme), Some(previous)) => {
             Ok(LoadedRecord { source, record, profile, scheme, previous })
         }
-        _ => Err(problems),
+        _ => Err(LoadError::Invalid(problems)),
     }
 }
 
 /// Loads a scheme file and checks that it is consistent.
 pub fn load_scheme(file: &Path) -> Result<Arc<Scheme>, Diagnostic> {
-    let source = Source::read(file)?;
+    scheme_from(&Source::read(file)?)
+}
+
+/// A scheme from a file read into memory, checked.
+fn scheme_from(source: &Source) -> Result<Arc<Scheme>, Diagnostic> {
     let scheme: Scheme = source.parse()?;
     scheme.check().map_err(|why| {
         source.place(Problem::error("", format!("评分体系不一致：{why}")).code("inconsistent-scheme"))
@@ -351,26 +396,55 @@ pub fn load_scheme(file: &Path) -> Result<Arc<Scheme>, Diagnostic> {
     Ok(Arc::new(scheme))
 }
 
-/// Resolves a file named by a record field relative to the record and loads it. A file that
-/// cannot be read is reported at the field that names it.
+/// How much of a referenced file's line or message a diagnostic may quote: enough to find a
+/// typo, too little to leak a file that was never meant to be one (a key, a password line).
+const REFERENCED_EXCERPT: usize = 40;
+
+/// Resolves a file named by a record field relative to the record and loads it. Only a
+/// regular `.yaml` / `.yml` file is read — by the name written and by the file it leads to
+/// through links — so `profile: /etc/shadow` or `../../proc/self/environ` is refused unread.
+/// A file that cannot be read is reported at the field that names it; problems inside it
+/// quote at most a short, escaped excerpt of it.
 fn load_referenced<T>(
     source: &Source,
     field: &str,
     name: &str,
-    load: impl FnOnce(&Path) -> Result<T, Diagnostic>,
+    parse: impl FnOnce(&Source) -> Result<T, Diagnostic>,
 ) -> Result<T, Diagnostic> {
+    let at_field = |why: String| {
+        source.place(
+            Problem::error(field, format!("{}：{why}", excerpt(name, 200)))
+                .expected("相对于本记录文件的路径，指向一个 .yaml 或 .yml 文件")
+                .code("referenced-file"),
+        )
+    };
     let file = resolve(&source.file, name);
-    load(&file).map_err(|diagnostic| {
-        if diagnostic.line == 0 && diagnostic.file == file {
-            source.place(
-                Problem::error(field, format!("{}：{}", file.display(), diagnostic.message))
-                    .expected("相对于本记录文件的路径")
-                    .code("referenced-file"),
-            )
-        } else {
-            diagnostic
+    if !is_yaml_name(&file) {
+        return Err(at_field("只能引用 .yaml 或 .yml 文件".into()));
+    }
+    match std::fs::canonicalize(&file) {
+        Ok(target) if !is_yaml_name(&target) => {
+            return Err(at_field(format!(
+                "链接指向的 {} 不是 .yaml 或 .yml 文件",
+                excerpt(&target.display().to_string(), 200)
+            )));
         }
+        _ => {}
+    }
+    let referenced = Source::read(&file).map_err(|unreadable| at_field(unreadable.message))?;
+    parse(&referenced).map_err(|mut diagnostic| {
+        diagnostic.message = excerpt(&diagnostic.message, REFERENCED_EXCERPT);
+        diagnostic.path = excerpt(&diagnostic.path, REFERENCED_EXCERPT);
+        diagnostic.source_line = diagnostic.source_line.map(|line| excerpt(&line, REFERENCED_EXCERPT));
+        diagnostic
     })
+}
+
+/// Whether a path's name ends in `.yaml` or `.yml` (in any case).
+fn is_yaml_name(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
 }
 
 /// A path written in a record, taken relative to the record's folder.

@@ -7,6 +7,7 @@
 //! [`target`] writes a report as a PDF or as one PNG per page.
 
 pub mod fonts;
+pub mod glyphs;
 pub mod join;
 pub mod target;
 pub mod view;
@@ -18,11 +19,13 @@ use typst::foundations::{Datetime, Label, Selector, Value};
 use typst::introspection::{Introspector, MetadataElem};
 use typst::model::Document;
 use typst::syntax::Source;
+use typst::text::FontBook;
 use typst::utils::LazyHash;
 use typst::utils::PicoStr;
 use typst::{Library, LibraryExt};
 use typst_layout::PagedDocument;
-use typst_pdf::{PdfOptions, Timestamp};
+pub use typst_pdf::PdfStandard;
+use typst_pdf::{PdfOptions, PdfStandards, Timestamp};
 
 use crate::date::Date;
 use fonts::FontSet;
@@ -56,6 +59,23 @@ pub enum Tagging {
 /// The /Creator of every PDF.
 pub const CREATOR: &str = concat!("certreport ", env!("CARGO_PKG_VERSION"));
 
+/// Reports are archival by default: PDF/A-2a — PDF/A-2 with every character mapped to Unicode
+/// and the structure tree kept (the strictest PDF/A level Typst 0.15 exports this template
+/// with).
+pub const DEFAULT_PDF_STANDARD: PdfStandard = PdfStandard::A_2a;
+/// [`DEFAULT_PDF_STANDARD`] as the command line writes it.
+pub const DEFAULT_PDF_STANDARD_NAME: &str = "a-2a";
+
+/// A PDF standard by the name Typst's command line gives it: `a-2b`, `a-2u`, `a-2a`, `a-3u`,
+/// `a-4`, `ua-1`, `1.7`, `2.0` …
+pub fn parse_pdf_standard(name: &str) -> Result<PdfStandard, String> {
+    serde_json::from_value(serde_json::Value::String(name.to_owned())).map_err(|_| {
+        format!(
+            "“{name}”不是可选的 PDF 标准：应为 a-2a、a-2u、a-2b、a-3a、a-3u、a-3b、a-4、ua-1、1.7 或 2.0 等"
+        )
+    })
+}
+
 /// How many compilations a cached result may go unused before it is evicted.
 const CACHE_MAX_AGE: usize = 10;
 
@@ -64,6 +84,8 @@ pub struct Engine {
     library: LazyHash<Library>,
     fonts: FontSet,
     templates: Vec<Source>,
+    /// The standard tagged documents (the reports) conform to.
+    standard: PdfStandard,
 }
 
 impl Engine {
@@ -77,7 +99,13 @@ impl Engine {
             library: LazyHash::new(Library::builder().build()),
             fonts: FontSet::new(font_dirs)?,
             templates,
+            standard: DEFAULT_PDF_STANDARD,
         })
+    }
+
+    /// The engine, exporting reports under another PDF standard.
+    pub fn with_pdf_standard(self, standard: PdfStandard) -> Engine {
+        Engine { standard, ..self }
     }
 
     /// Prepares the embedded fonts for use, the `part`th of every `parts` of them: the workers
@@ -92,14 +120,20 @@ impl Engine {
     }
 
     /// A hash of everything besides a record that goes into its PDF: the program's version,
-    /// the templates, the built-in scheme and the `--font-path` fonts. A batch re-renders a record when it changes.
+    /// the templates, the built-in scheme, the `--font-path` fonts and the PDF standard. A batch re-renders a record when it changes.
     pub fn fingerprint(&self) -> u128 {
         typst::utils::hash128(&(
             CREATOR,
             TEMPLATES,
             crate::scheme::BUILTIN_SOURCE,
             self.fonts.disk_identity(),
+            format!("{:?}", self.standard),
         ))
+    }
+
+    /// The book of every font face the engine typesets with.
+    pub fn book(&self) -> &FontBook {
+        self.fonts.book()
     }
 
     /// How many font faces the engine knows.
@@ -127,7 +161,8 @@ impl Engine {
     }
 
     /// Exports a document as PDF bytes: the same document, ident and date always give the
-    /// same bytes.
+    /// same bytes. A tagged document (a report) conforms to the engine's PDF standard; an
+    /// untagged part of a joined table is a plain PDF (the join would not keep it PDF/A).
     pub fn export(
         &self,
         document: &PagedDocument,
@@ -140,6 +175,11 @@ impl Engine {
             creator: typst::foundations::Smart::Custom(Some(CREATOR.into())),
             timestamp: Some(Timestamp::new_utc(datetime(date))),
             tagged: tagging == Tagging::Tagged,
+            standards: match tagging {
+                Tagging::Tagged => PdfStandards::new(&[self.standard])
+                    .map_err(|e| format!("导出 PDF 失败：{}", e.message()))?,
+                Tagging::Untagged => PdfStandards::default(),
+            },
             ..PdfOptions::default()
         };
         typst_pdf::pdf(document, &options).map_err(|errors| {

@@ -1,0 +1,199 @@
+//! Glyphs and text: every character a report would print is one its fonts can draw, and no
+//! field carries a control character or a bidirectional control.
+//!
+//! Typst draws a character that no font covers as an empty box and says nothing; a bidi
+//! override (U+202E) silently reverses the rest of a line. So before a report is rendered,
+//! [`check`] walks every text field of the record (named by its YAML path, taken from the
+//! record's serialized form so that no field is forgotten), of the CB profile, of the scheme
+//! and of the previous record's client, and looks each character up in the font book the
+//! report is typeset with: the embedded Noto CJK faces plus any `--font-path` folders — the
+//! same faces Typst falls back through. Newlines and tabs are allowed (prose takes them); every
+//! other C0/C1 control is an error.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use serde_json::Value;
+use typst::text::FontBook;
+
+use crate::diagnostic::{Diagnostic, Problem, is_bidi_control};
+use crate::load::LoadedRecord;
+
+/// How many different characters one problem lists.
+const LISTED: usize = 5;
+
+/// The problems of every text the report would print, placed in the record.
+pub fn check(loaded: &LoadedRecord, book: &FontBook) -> Vec<Diagnostic> {
+    let mut fonts = Coverage::new(book);
+    let mut problems = Vec::new();
+    let mut add = |value: Value, at: Option<(&str, &str)>| {
+        walk(&value, &mut String::new(), &mut |path, text| {
+            for mut problem in text_problems(path, text, &mut fonts) {
+                if let Some((field, what)) = at {
+                    problem.message = format!("{what}的字段 {}：{}", problem.path, problem.message);
+                    problem.path = field.to_owned();
+                }
+                problems.push(problem);
+            }
+        });
+    };
+    add(to_value(&loaded.record), None);
+    add(to_value(&loaded.profile), Some(("profile", "认证机构信息文件")));
+    add(to_value(&*loaded.scheme), Some(("scheme", "评分体系")));
+    if let Some(previous) = &loaded.previous {
+        add(to_value(&previous.client), Some(("previous", "上次记录 client")));
+    }
+    problems.into_iter().map(|problem| loaded.source.place(problem)).collect()
+}
+
+fn to_value(value: &impl Serialize) -> Value {
+    serde_json::to_value(value).expect("records, profiles and schemes serialize to JSON")
+}
+
+/// Calls `visit` with the YAML path and the text of every string in a value.
+fn walk(value: &Value, path: &mut String, visit: &mut impl FnMut(&str, &str)) {
+    let len = path.len();
+    match value {
+        Value::String(text) => visit(path, text),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                path.push_str(&format!("[{i}]"));
+                walk(item, path, visit);
+                path.truncate(len);
+            }
+        }
+        Value::Object(fields) => {
+            for (key, item) in fields {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+                walk(item, path, visit);
+                path.truncate(len);
+            }
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
+}
+
+/// The problems of one field's text: controls, bidi controls, characters without a glyph.
+fn text_problems(path: &str, text: &str, fonts: &mut Coverage) -> Vec<Problem> {
+    let mut controls = Vec::new();
+    let mut bidi = Vec::new();
+    let mut missing = Vec::new();
+    for c in text.chars() {
+        let list = if is_bidi_control(c) {
+            &mut bidi
+        } else if c.is_control() {
+            if c == '\n' || c == '\t' {
+                continue;
+            }
+            &mut controls
+        } else if c.is_whitespace() || typst::text::is_default_ignorable(c) || fonts.covers(c) {
+            continue;
+        } else {
+            &mut missing
+        };
+        if !list.contains(&c) {
+            list.push(c);
+        }
+    }
+    let mut problems = Vec::new();
+    if !controls.is_empty() {
+        problems.push(
+            Problem::error(path, format!("含有控制字符 {}，报告无法印出", code_points(&controls)))
+                .expected("删去这些不可见的控制字符（换行与制表符除外）"),
+        );
+    }
+    if !bidi.is_empty() {
+        problems.push(
+            Problem::error(
+                path,
+                format!("含有双向文字控制字符 {}，它会使报告中这段文字的顺序颠倒", code_points(&bidi)),
+            )
+            .expected("删去这些不可见的方向控制字符"),
+        );
+    }
+    if !missing.is_empty() {
+        let listed: Vec<String> =
+            missing.iter().take(LISTED).map(|&c| format!("“{c}”（U+{:04X}）", u32::from(c))).collect();
+        let more =
+            if missing.len() > LISTED { format!(" 等 {} 个字符", missing.len()) } else { String::new() };
+        problems.push(
+            Problem::error(
+                path,
+                format!("字符 {}{more}在所用字体中没有字形，报告中会印成空白方框", listed.join("、")),
+            )
+            .expected("改用字体中有的字符；或用 --font-path 指定含有这些字符的字体所在的文件夹"),
+        );
+    }
+    problems
+}
+
+fn code_points(chars: &[char]) -> String {
+    let listed: Vec<String> = chars.iter().take(LISTED).map(|&c| format!("U+{:04X}", u32::from(c))).collect();
+    listed.join("、")
+}
+
+/// Which characters the book's faces cover, remembered per character.
+struct Coverage<'a> {
+    book: &'a FontBook,
+    known: HashMap<char, bool>,
+}
+
+impl<'a> Coverage<'a> {
+    fn new(book: &'a FontBook) -> Self {
+        Coverage { book, known: HashMap::new() }
+    }
+
+    fn covers(&mut self, c: char) -> bool {
+        let book = self.book;
+        *self.known.entry(c).or_insert_with(|| {
+            (0..).map_while(|index| book.info(index)).any(|info| info.coverage.contains(u32::from(c)))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::fonts::FontSet;
+
+    fn problems(text: &str) -> Vec<Problem> {
+        let fonts = FontSet::new(&[]).unwrap();
+        text_problems("client.name", text, &mut Coverage::new(fonts.book()))
+    }
+
+    #[test]
+    fn chinese_latin_and_prose_breaks_pass() {
+        assert_eq!(problems("重庆百环环保科技有限公司 ABC-123（五星级）\n- 第二行\t甲"), vec![]);
+    }
+
+    #[test]
+    fn characters_without_a_glyph_are_named_with_their_code_points() {
+        let found = problems("百环😀ཀ𠀀");
+        assert_eq!(found.len(), 1, "{found:?}");
+        let message = &found[0].message;
+        assert!(message.contains("“😀”（U+1F600）"), "{message}");
+        assert!(message.contains("“ཀ”（U+0F40）"), "{message}");
+        assert!(message.contains("U+20000"), "{message}");
+        assert!(!message.contains("百"), "{message}");
+    }
+
+    #[test]
+    fn controls_and_bidi_overrides_are_errors() {
+        let found = problems("A\u{1b}[31m\u{202E}B\u{0}");
+        let messages: Vec<&str> = found.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(found.len(), 2, "{messages:?}");
+        assert!(messages[0].contains("U+001B、U+0000"), "{messages:?}");
+        assert!(messages[1].contains("U+202E"), "{messages:?}");
+    }
+
+    #[test]
+    fn paths_name_nested_fields() {
+        let value = serde_json::json!({"a": {"b": [{"c": "x"}]}, "d": 1});
+        let mut seen = Vec::new();
+        walk(&value, &mut String::new(), &mut |path, text| seen.push((path.to_owned(), text.to_owned())));
+        assert_eq!(seen, vec![("a.b[0].c".to_owned(), "x".to_owned())]);
+    }
+}
