@@ -72,6 +72,12 @@ enum Command {
         #[arg(long, value_name = "DATE")]
         audit_date: Option<String>,
     },
+    /// Print the JSON Schema of a record, a CB profile or a scoring scheme (输出 JSON Schema).
+    Schema {
+        /// Which file's schema; default: the record's.
+        #[arg(value_enum, default_value = "record")]
+        kind: certreport::schema::Kind,
+    },
 }
 
 fn main() -> ExitCode {
@@ -90,6 +96,10 @@ fn main() -> ExitCode {
             batch_command(&inputs, &options)
         }
         Command::Next { record, output, audit_date } => next(&record, output, audit_date.as_deref()),
+        Command::Schema { kind } => {
+            print!("{}", kind.text());
+            OK
+        }
     };
     ExitCode::from(code)
 }
