@@ -70,7 +70,9 @@ impl Source {
         let tree = self.tree().map_err(|d| vec![d])?;
         let problems = structure::check(&tree, T::KIND);
         if !problems.is_empty() {
-            return Err(problems.into_iter().map(|p| self.place_structural(p)).collect());
+            let mut diagnostics: Vec<Diagnostic> = problems.into_iter().map(|p| self.place_structural(p)).collect();
+            diagnostics.sort_by_key(|d| (d.line, d.column));
+            return Err(diagnostics);
         }
         serde_path_to_error::deserialize(tree).map_err(|err| {
             let path = err.path().to_string();
