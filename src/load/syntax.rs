@@ -344,11 +344,13 @@ fn closing_quote(text: &str, open: usize, quote: char) -> Option<usize> {
     None
 }
 
-/// The first tab in the indentation of the error's line or, failing that, the nearest line
-/// above it with a tab.
+/// The first tab of the error's line or of the next one (the reader may stop at the end of
+/// the line before), failing that of the nearest line above with a tab.
 fn tab_before(text: &str, here: Position) -> Option<Position> {
     let lines: Vec<&str> = text.lines().collect();
-    (0..here.line.min(lines.len())).rev().find_map(|i| {
+    let at = here.line.saturating_sub(1);
+    let mut order = [at, at + 1].into_iter().chain((0..at).rev()).filter(|&i| i < lines.len());
+    order.find_map(|i| {
         let column = lines[i].chars().position(|c| c == '\t')?;
         Some(Position { line: i + 1, column: column + 1 })
     })
