@@ -12,8 +12,8 @@ use std::path::{Component, Path, PathBuf};
 use crate::date::{Date, DateHalf};
 use crate::diagnostic::Diagnostic;
 use crate::load::{self, Source};
-use crate::schema;
 use crate::record::{AuditType, Change, Changes, Conclusion, Record};
+use crate::schema;
 
 /// Where a record stands in the three-year cycle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

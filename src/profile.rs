@@ -9,23 +9,35 @@ use serde::{Deserialize, Serialize};
 /// 认证机构信息
 #[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "认证机构信息", description = "同一认证机构的所有审查记录共用的信息（记录中以 profile: 引用此文件）。")]
+#[schemars(
+    title = "认证机构信息",
+    description = "同一认证机构的所有审查记录共用的信息（记录中以 profile: 引用此文件）。"
+)]
 pub struct Profile {
     /// 认证机构名称
-    #[schemars(title = "认证机构名称", description = "封面及页眉：认证机构名称，例如 北京国标联合认证有限公司。")]
+    #[schemars(
+        title = "认证机构名称",
+        description = "封面及页眉：认证机构名称，例如 北京国标联合认证有限公司。"
+    )]
     pub name: String,
     /// 地址
     #[schemars(title = "地址", description = "封面：认证机构地址。")]
     pub address: String,
     /// 联系电话
-    #[schemars(title = "联系电话", description = "封面“联系”：认证机构电话，写成带引号的文字，例如 \"010-5824 6003\"。")]
+    #[schemars(
+        title = "联系电话",
+        description = "封面“联系”：认证机构电话，写成带引号的文字，例如 \"010-5824 6003\"。"
+    )]
     pub phone: String,
     /// 邮编
     #[schemars(title = "邮编", description = "封面：邮政编码，写成带引号的六位数字，例如 \"100028\"。")]
     pub post_code: String,
     /// The code before the scope in 1.9: `S: 环保类设备销售的售后服务`.
     #[serde(default = "default_scope_code")]
-    #[schemars(title = "审查范围代码", description = "1.9 审查范围前的代码，例如 S（印作“S: 环保类设备销售的售后服务”），不写为 S。")]
+    #[schemars(
+        title = "审查范围代码",
+        description = "1.9 审查范围前的代码，例如 S（印作“S: 环保类设备销售的售后服务”），不写为 S。"
+    )]
     pub scope_code: String,
 }
 

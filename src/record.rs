@@ -17,31 +17,49 @@ use crate::markup::Prose;
 #[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(transform = crate::schema::builtin_scheme_rules)]
-#[schemars(title = "审查记录", description = "一次服务认证审查的记录（每次审查一个 YAML 文件），certreport 由它生成《服务认证审查报告》。")]
+#[schemars(
+    title = "审查记录",
+    description = "一次服务认证审查的记录（每次审查一个 YAML 文件），certreport 由它生成《服务认证审查报告》。"
+)]
 pub struct Record {
     /// The certification body's profile file, relative to this record. 认证机构信息
-    #[schemars(title = "认证机构信息文件", description = "封面与页眉：认证机构信息文件（名称、地址、电话、邮编）的路径，相对于本记录文件，例如 cb-profile.yaml。")]
+    #[schemars(
+        title = "认证机构信息文件",
+        description = "封面与页眉：认证机构信息文件（名称、地址、电话、邮编）的路径，相对于本记录文件，例如 cb-profile.yaml。"
+    )]
     pub profile: String,
     /// The scoring scheme: a built-in id (default `gbt27922-2011`) or a `.yaml` file relative
     /// to this record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(title = "评分体系", description = "2 审查结果：评分体系。不写即内置的 gbt27922-2011（GB/T 27922-2011）；也可写一个评分体系 .yaml 文件的路径（相对于本记录文件）。")]
+    #[schemars(
+        title = "评分体系",
+        description = "2 审查结果：评分体系。不写即内置的 gbt27922-2011（GB/T 27922-2011）；也可写一个评分体系 .yaml 文件的路径（相对于本记录文件）。"
+    )]
     pub scheme: Option<String>,
     /// Last year's record, relative to this one: 1.14's name and address changes are then
     /// computed from the two records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(title = "上一次审查记录", description = "1.14 组织变更信息：上一次审查记录文件的路径（相对于本记录文件）。写上后，名称与地址的变更由两份记录比较得出。")]
+    #[schemars(
+        title = "上一次审查记录",
+        description = "1.14 组织变更信息：上一次审查记录文件的路径（相对于本记录文件）。写上后，名称与地址的变更由两份记录比较得出。"
+    )]
     pub previous: Option<String>,
     /// 项目编号, e.g. `20913-2024-SA`.
     #[schemars(title = "项目编号", description = "封面及 1.2 项目编号，例如 20913-2024-SA。")]
     pub project_number: String,
     /// 审查类型
-    #[schemars(title = "审查类型", description = "封面及 1.7 审查目的：initial（初次认证）、surveillance（监督审查，报告中为保持认证）或 recertification（再认证）。")]
+    #[schemars(
+        title = "审查类型",
+        description = "封面及 1.7 审查目的：initial（初次认证）、surveillance（监督审查，报告中为保持认证）或 recertification（再认证）。"
+    )]
     pub audit_type: AuditType,
     /// 第几次监督审查 (1 or 2) of a surveillance audit; default 1. `next` uses it to know
     /// when recertification is due.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(title = "第几次监督审查", description = "审查类型为监督审查时：本周期内第几次监督审查（1 或 2），不写为 1。")]
+    #[schemars(
+        title = "第几次监督审查",
+        description = "审查类型为监督审查时：本周期内第几次监督审查（1 或 2），不写为 1。"
+    )]
     pub surveillance_number: Option<u8>,
     /// 受审查方
     #[schemars(title = "受审查方", description = "1.1–1.6 受审查方的名称、地址、场所与联系方式。")]
@@ -50,39 +68,66 @@ pub struct Record {
     #[schemars(title = "审查范围", description = "1.9 审查范围及 6 评价结论中推荐的星级。")]
     pub scope: Scope,
     /// 1.10–1.13 and the sampling statement.
-    #[schemars(title = "审查实施", description = "1.10 审查方式、1.11 暗访评价、1.12 审查时间、1.13 审查组成员及评价抽样方法说明。")]
+    #[schemars(
+        title = "审查实施",
+        description = "1.10 审查方式、1.11 暗访评价、1.12 审查时间、1.13 审查组成员及评价抽样方法说明。"
+    )]
     pub audit: Audit,
     /// 1.14 组织变更信息 (surveillance and recertification only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(title = "组织变更信息", description = "1.14 组织变更信息（监督审查和再认证适用）：未写的项目为“无变更”。")]
+    #[schemars(
+        title = "组织变更信息",
+        description = "1.14 组织变更信息（监督审查和再认证适用）：未写的项目为“无变更”。"
+    )]
     pub changes: Option<Changes>,
     /// 1.15 the year before the audit.
     #[serde(default)]
-    #[schemars(title = "现场评价前一年内的情况", description = "1.15 现场评价前一年内的重大服务质量事故、相关方投诉、监督抽查与执法检查问题：未写的项目为“无”，写上说明即为“有”。")]
+    #[schemars(
+        title = "现场评价前一年内的情况",
+        description = "1.15 现场评价前一年内的重大服务质量事故、相关方投诉、监督抽查与执法检查问题：未写的项目为“无”，写上说明即为“有”。"
+    )]
     pub incidents: Incidents,
     /// 1.16 审查风险及不确定因素: absent means 无.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(title = "审查风险及不确定因素", description = "1.16 审查风险及审查中遇到的可能影响审查结论的不确定因素和（或）障碍：不写即为“无”。")]
+    #[schemars(
+        title = "审查风险及不确定因素",
+        description = "1.16 审查风险及审查中遇到的可能影响审查结论的不确定因素和（或）障碍：不写即为“无”。"
+    )]
     pub risks: Option<Prose>,
     /// 1.17 远程审核 (only when the method is remote or combined).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(title = "远程审核", description = "1.17 远程审核（审查方式为远程审核或现场结合远程审核时填写）。")]
+    #[schemars(
+        title = "远程审核",
+        description = "1.17 远程审核（审查方式为远程审核或现场结合远程审核时填写）。"
+    )]
     pub remote_audit: Option<RemoteAudit>,
     /// 2 the score of each second-level indicator, by the scheme's key.
     #[serde(default)]
-    #[schemars(title = "二级指标得分", description = "2 审查结果：每个二级指标（以评分体系中的键表示）的得分：数字、excluded（删减）或 derived（按评价发现的扣分计算）。")]
+    #[schemars(
+        title = "二级指标得分",
+        description = "2 审查结果：每个二级指标（以评分体系中的键表示）的得分：数字、excluded（删减）或 derived（按评价发现的扣分计算）。"
+    )]
     pub scores: BTreeMap<String, IndicatorScore>,
     /// 3 评价结果: the observations of the evaluation, by aspect.
     #[serde(default)]
-    #[schemars(title = "评价发现", description = "3 评价结果：按方面列出的评价发现；可带扣分、特别扣分项或特别加分项。")]
+    #[schemars(
+        title = "评价发现",
+        description = "3 评价结果：按方面列出的评价发现；可带扣分、特别扣分项或特别加分项。"
+    )]
     pub findings: Vec<Finding>,
     /// 3 the client's service system and this evaluation.
     #[serde(default)]
-    #[schemars(title = "服务体系概述及本次评价概述", description = "3 受评价方服务体系概述及本次评价概述：概述、售前、售中、售后、评价方法、总结与建议。")]
+    #[schemars(
+        title = "服务体系概述及本次评价概述",
+        description = "3 受评价方服务体系概述及本次评价概述：概述、售前、售中、售后、评价方法、总结与建议。"
+    )]
     pub overview: Overview,
     /// 3 内部评价: the client's own evaluation before the audit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(title = "内部评价", description = "3 内部评价人员能力：受评价方在审查前按标准开展的内部评价。")]
+    #[schemars(
+        title = "内部评价",
+        description = "3 内部评价人员能力：受评价方在审查前按标准开展的内部评价。"
+    )]
     pub internal_evaluation: Option<InternalEvaluation>,
     /// 4 改进建议
     #[serde(default)]
@@ -149,7 +194,10 @@ pub struct Client {
     pub audit_address: String,
     /// 1.5 固定分场所: empty for a single-site organisation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(title = "固定分场所", description = "1.5 场所说明：多场所组织的固定分场所（名称与地址）；单一场所组织不写。")]
+    #[schemars(
+        title = "固定分场所",
+        description = "1.5 场所说明：多场所组织的固定分场所（名称与地址）；单一场所组织不写。"
+    )]
     pub sites: Option<Vec<Site>>,
     /// 1.6 联系方式
     #[schemars(title = "联系方式", description = "1.6 受审查组织联系方式。")]
@@ -186,7 +234,10 @@ pub struct Contact {
     #[schemars(title = "职务", description = "1.6 联系人的职务（可不写）。")]
     pub title: Option<String>,
     /// 电话
-    #[schemars(title = "电话", description = "1.6 联系电话，写成带引号的文字，例如 \"19123050876\" 或 \"023-6888 1234\"。")]
+    #[schemars(
+        title = "电话",
+        description = "1.6 联系电话，写成带引号的文字，例如 \"19123050876\" 或 \"023-6888 1234\"。"
+    )]
     #[schemars(regex(pattern = crate::schema::PHONE_PATTERN))]
     pub phone: String,
     /// 邮箱
@@ -207,7 +258,10 @@ pub struct Scope {
     /// The level recommended for the scope, by the scheme's key (e.g. `five_star`). Absent: the
     /// computed level. A lower level than the computed one needs `level_reason`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(title = "推荐星级", description = "1.9 及 6 评价结论：推荐的星级（评分体系中的键，如 four_star 四星级）。不写即按得分计算；低于计算所得星级时须写 level_reason。")]
+    #[schemars(
+        title = "推荐星级",
+        description = "1.9 及 6 评价结论：推荐的星级（评分体系中的键，如 four_star 四星级）。不写即按得分计算；低于计算所得星级时须写 level_reason。"
+    )]
     pub level: Option<String>,
     /// Why the team recommends a lower level than the score reaches.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -221,21 +275,33 @@ pub struct Scope {
 #[schemars(title = "审查实施", description = "1.10–1.13 审查方式、暗访、时间与审查组。")]
 pub struct Audit {
     /// 1.10 审查方式
-    #[schemars(title = "审查方式", description = "1.10 审查方式：on_site（现场审核）、remote（远程审核）或 combined（现场结合远程审核）。")]
+    #[schemars(
+        title = "审查方式",
+        description = "1.10 审查方式：on_site（现场审核）、remote（远程审核）或 combined（现场结合远程审核）。"
+    )]
     pub method: AuditMethod,
     /// 1.11 暗访评价: absent means 不需要.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(title = "暗访评价方式", description = "1.11 暗访评价方式（必要时）：现场暗访与非现场暗访的起止日期；不写即为“不需要”。")]
+    #[schemars(
+        title = "暗访评价方式",
+        description = "1.11 暗访评价方式（必要时）：现场暗访与非现场暗访的起止日期；不写即为“不需要”。"
+    )]
     pub mystery_shopping: Option<MysteryShopping>,
     /// 1.12 本次审查时间: first half day.
-    #[schemars(title = "审查开始", description = "1.12 本次审查时间：第一个半天，写成日期加 am（上午）或 pm（下午），例如 2025-12-03 am。")]
+    #[schemars(
+        title = "审查开始",
+        description = "1.12 本次审查时间：第一个半天，写成日期加 am（上午）或 pm（下午），例如 2025-12-03 am。"
+    )]
     pub start: DateHalf,
     /// 1.12 本次审查时间: last half day.
     #[schemars(title = "审查结束", description = "1.12 本次审查时间：最后一个半天，例如 2025-12-04 pm。")]
     pub end: DateHalf,
     /// 1.12 上次审查结束: the previous audit's last day (not for an initial audit).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(title = "上次审查结束日期", description = "1.12 现场审查覆盖的时期：上次审查的结束日期（初次认证不写），例如 2024-11-28。")]
+    #[schemars(
+        title = "上次审查结束日期",
+        description = "1.12 现场审查覆盖的时期：上次审查的结束日期（初次认证不写），例如 2024-11-28。"
+    )]
     pub previous_end: Option<Date>,
     /// 1.13 审查组成员
     #[schemars(title = "审查组成员", description = "1.13 审查组成员：恰好一名组长。")]
@@ -317,7 +383,10 @@ pub struct TeamMember {
     #[schemars(title = "姓名", description = "1.13 成员姓名。")]
     pub name: String,
     /// 组内身份
-    #[schemars(title = "组内身份", description = "1.13 组内身份：leader（组长）、member（组员）、technical_expert（技术专家）、trainee（实习审查员）或 observer（观察员）。")]
+    #[schemars(
+        title = "组内身份",
+        description = "1.13 组内身份：leader（组长）、member（组员）、technical_expert（技术专家）、trainee（实习审查员）或 observer（观察员）。"
+    )]
     pub role: TeamRole,
     /// 注册证书号
     #[serde(default)]
@@ -329,7 +398,10 @@ pub struct TeamMember {
     pub specialty: String,
     /// 联系电话
     #[serde(default)]
-    #[schemars(title = "联系电话", description = "1.13 成员的联系电话，写成带引号的文字，例如 \"15023289133\"。")]
+    #[schemars(
+        title = "联系电话",
+        description = "1.13 成员的联系电话，写成带引号的文字，例如 \"15023289133\"。"
+    )]
     #[schemars(regex(pattern = crate::schema::PHONE_PATTERN))]
     pub phone: String,
 }
@@ -418,7 +490,10 @@ pub struct Change {
 pub struct Incidents {
     /// 重大服务质量事故
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(title = "重大服务质量事故", description = "1.15 现场评价前一年内发生的重大服务质量事故的说明。")]
+    #[schemars(
+        title = "重大服务质量事故",
+        description = "1.15 现场评价前一年内发生的重大服务质量事故的说明。"
+    )]
     pub quality_accidents: Option<Prose>,
     /// 相关方投诉
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -426,11 +501,17 @@ pub struct Incidents {
     pub complaints: Option<Prose>,
     /// 服务质量政府监督抽查中存在的问题
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(title = "政府监督抽查中存在的问题", description = "1.15 现场评价前一年内的服务质量政府监督抽查中存在的问题的说明。")]
+    #[schemars(
+        title = "政府监督抽查中存在的问题",
+        description = "1.15 现场评价前一年内的服务质量政府监督抽查中存在的问题的说明。"
+    )]
     pub spot_checks: Option<Prose>,
     /// 服务质量政府执法检查中存在的问题
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(title = "政府执法检查中存在的问题", description = "1.15 现场评价前一年内的服务质量政府执法检查中存在的问题的说明。")]
+    #[schemars(
+        title = "政府执法检查中存在的问题",
+        description = "1.15 现场评价前一年内的服务质量政府执法检查中存在的问题的说明。"
+    )]
     pub law_enforcement: Option<Prose>,
 }
 
@@ -449,18 +530,30 @@ pub struct RemoteAudit {
     #[schemars(title = "使用的 ICT 工具", description = "1.17 1) 使用的 ICT 工具，例如 腾讯会议。")]
     pub ict_tools: String,
     /// 2) 与审核方达成了信息安全协议
-    #[schemars(title = "信息安全协议", description = "1.17 2) 与审核方达成了信息安全协议：true（是）或 false（否）。")]
+    #[schemars(
+        title = "信息安全协议",
+        description = "1.17 2) 与审核方达成了信息安全协议：true（是）或 false（否）。"
+    )]
     pub security_agreement: bool,
     /// 3) 遇到可能降低审核结论可靠性的障碍: absent means 否.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(title = "遇到的障碍", description = "1.17 3) 遇到可能降低审核结论可靠性的障碍的说明；不写即为“否”。")]
+    #[schemars(
+        title = "遇到的障碍",
+        description = "1.17 3) 遇到可能降低审核结论可靠性的障碍的说明；不写即为“否”。"
+    )]
     pub obstacles: Option<String>,
     /// 4) 远程审核使用 ICT 有效，达到了审核目的
-    #[schemars(title = "ICT 有效", description = "1.17 4) 远程审核使用 ICT 有效，达到了审核目的：true（是）或 false（否）。")]
+    #[schemars(
+        title = "ICT 有效",
+        description = "1.17 4) 远程审核使用 ICT 有效，达到了审核目的：true（是）或 false（否）。"
+    )]
     pub ict_effective: bool,
     /// 5) 需要补充现场审核, with what it should look at: absent means 否.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(title = "需要补充现场审核", description = "1.17 5) 需要补充现场审核时，写明补充审核的内容；不写即为“否”。")]
+    #[schemars(
+        title = "需要补充现场审核",
+        description = "1.17 5) 需要补充现场审核时，写明补充审核的内容；不写即为“否”。"
+    )]
     pub supplementary_on_site: Option<String>,
 }
 
@@ -539,7 +632,10 @@ impl Serialize for IndicatorScore {
 /// cost points on one indicator, be a special deduction, or a special bonus.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "评价发现", description = "3 评价结果中的一条评价发现，可扣某一指标的分，或为特别扣分项、特别加分项。")]
+#[schemars(
+    title = "评价发现",
+    description = "3 评价结果中的一条评价发现，可扣某一指标的分，或为特别扣分项、特别加分项。"
+)]
 pub struct Finding {
     /// The aspect as the report heads it, e.g. 服务流程方面.
     #[schemars(title = "方面", description = "3 评价发现所属的方面（报告中的小标题），例如 服务流程方面。")]
@@ -565,16 +661,25 @@ pub struct Finding {
 /// proportional to nonconforming `samples` (principle b).
 #[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "扣分", description = "对一个二级指标的扣分：扣除全部分值（whole: true）、扣 points 分，或按不符合样本比例扣分（samples 与 nonconforming）。")]
+#[schemars(
+    title = "扣分",
+    description = "对一个二级指标的扣分：扣除全部分值（whole: true）、扣 points 分，或按不符合样本比例扣分（samples 与 nonconforming）。"
+)]
 pub struct Deduction {
     /// The indicator's key in the scheme.
-    #[schemars(title = "指标", description = "2 被扣分的二级指标（评分体系中的键，例如 supervision 监督）。")]
+    #[schemars(
+        title = "指标",
+        description = "2 被扣分的二级指标（评分体系中的键，例如 supervision 监督）。"
+    )]
     pub indicator: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(title = "扣分", description = "2 扣除的分数，例如 1。")]
     pub points: Option<f64>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    #[schemars(title = "扣除全部分值", description = "2 评分原则 a)：不符合时扣除该指标的全部分值（true）。")]
+    #[schemars(
+        title = "扣除全部分值",
+        description = "2 评分原则 a)：不符合时扣除该指标的全部分值（true）。"
+    )]
     pub whole: bool,
     /// 抽样数
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -582,7 +687,10 @@ pub struct Deduction {
     pub samples: Option<u32>,
     /// 不符合样本数
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(title = "不符合样本数", description = "2 评分原则 b)：不符合的样本数，扣分 = 分值 × 不符合样本数 ÷ 抽样数。")]
+    #[schemars(
+        title = "不符合样本数",
+        description = "2 评分原则 b)：不符合的样本数，扣分 = 分值 × 不符合样本数 ÷ 抽样数。"
+    )]
     pub nonconforming: Option<u32>,
 }
 
@@ -671,7 +779,10 @@ pub struct Overview {
 #[schemars(title = "内部评价", description = "3 内部评价人员能力：受评价方自己开展的内部评价。")]
 pub struct InternalEvaluation {
     /// 开展日期
-    #[schemars(title = "开展日期", description = "3 内部评价的开展日期，例如 2025-07-12（须早于审查开始）。")]
+    #[schemars(
+        title = "开展日期",
+        description = "3 内部评价的开展日期，例如 2025-07-12（须早于审查开始）。"
+    )]
     pub date: Date,
     /// 内部评价小组成员
     #[schemars(title = "内部评价小组成员", description = "3 内部评价小组成员的姓名，例如 [杨飞, 周莹]。")]
@@ -714,7 +825,10 @@ pub struct Suggestion {
 pub struct Conclusion {
     /// Only for the cases the audit type does not decide: 恢复认证 or 变更认证范围.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(title = "特殊推荐意见", description = "6 审查类型不能决定的推荐意见：restore（恢复认证注册资格）或 scope_change（变更认证范围）；一般不写。")]
+    #[schemars(
+        title = "特殊推荐意见",
+        description = "6 审查类型不能决定的推荐意见：restore（恢复认证注册资格）或 scope_change（变更认证范围）；一般不写。"
+    )]
     pub recommendation: Option<SpecialRecommendation>,
     /// 报告编制人
     #[serde(default)]

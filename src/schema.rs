@@ -118,10 +118,7 @@ pub fn builtin_scheme_rules(schema: &mut Schema) {
             })
         })
         .collect();
-    schema.insert(
-        "if".into(),
-        json!({ "properties": { "scheme": { "const": scheme::BUILTIN_ID } } }),
-    );
+    schema.insert("if".into(), json!({ "properties": { "scheme": { "const": scheme::BUILTIN_ID } } }));
     schema.insert(
         "then".into(),
         json!({
@@ -157,7 +154,10 @@ mod tests {
             if let Some(properties) = value.get("properties").and_then(Value::as_object) {
                 for (name, property) in properties {
                     let chinese = |key: &str| {
-                        property.get(key).and_then(Value::as_str).is_some_and(|t| t.chars().any(|c| c > '\u{2e80}'))
+                        property
+                            .get(key)
+                            .and_then(Value::as_str)
+                            .is_some_and(|t| t.chars().any(|c| c > '\u{2e80}'))
                     };
                     if !chinese("title") || !chinese("description") {
                         missing.push(format!("{at}.{name}"));
@@ -196,7 +196,10 @@ mod tests {
     #[test]
     fn modelines_name_their_schema() {
         let line = modeline("../schemas/record.schema.json");
-        assert_eq!(modeline_target(&format!("{line}\nprofile: p.yaml\n")), Some("../schemas/record.schema.json"));
+        assert_eq!(
+            modeline_target(&format!("{line}\nprofile: p.yaml\n")),
+            Some("../schemas/record.schema.json")
+        );
         assert_eq!(modeline_target(&format!("# 说明\n\n{line}\n")), Some("../schemas/record.schema.json"));
         assert_eq!(modeline_target(&format!("profile: p.yaml\n{line}\n")), None);
     }

@@ -16,7 +16,10 @@ const BUILTIN_SOURCE: &str = include_str!("../schemes/gbt27922-2011.yaml");
 /// A scoring scheme. 评分体系
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "评分体系", description = "评分体系：一级与二级指标、分值、特别扣分与加分规则、星级分数线及评分原则的文字。")]
+#[schemars(
+    title = "评分体系",
+    description = "评分体系：一级与二级指标、分值、特别扣分与加分规则、星级分数线及评分原则的文字。"
+)]
 pub struct Scheme {
     #[schemars(title = "标识", description = "评分体系的标识，例如 gbt27922-2011。")]
     pub id: String,
@@ -27,7 +30,10 @@ pub struct Scheme {
     #[schemars(title = "标准名称", description = "标准名称，例如 《商品售后服务评价体系》。")]
     pub standard_title: String,
     /// The certified service, e.g. 售后服务; levels print as 五星级售后服务.
-    #[schemars(title = "服务类型", description = "封面及星级：认证的服务，例如 售后服务（星级印作“五星级售后服务”）。")]
+    #[schemars(
+        title = "服务类型",
+        description = "封面及星级：认证的服务，例如 售后服务（星级印作“五星级售后服务”）。"
+    )]
     pub service_type: String,
     /// 一级指标 with their second-level indicators.
     #[schemars(title = "一级指标", description = "2 审查结果：一级指标及其二级指标。")]
@@ -43,7 +49,10 @@ pub struct Scheme {
     #[schemars(title = "星级", description = "2 评分结果：星级及其最低分，由低到高排列。")]
     pub levels: Vec<Level>,
     /// 评分原则说明 a), b), … with placeholders for the rule numbers.
-    #[schemars(title = "评分原则说明", description = "2 评分原则说明 a)、b)……，可含 {deduction_points} 等占位符。")]
+    #[schemars(
+        title = "评分原则说明",
+        description = "2 评分原则说明 a)、b)……，可含 {deduction_points} 等占位符。"
+    )]
     pub principles: Vec<String>,
 }
 

@@ -93,7 +93,11 @@ fn validate(file: &Path) -> Result<(), String> {
 fn examples_and_valid_fixtures_validate_against_the_committed_schemas() {
     let mut files = yaml_files(&repo("examples"));
     files.extend(yaml_files(&repo("schemes")));
-    files.extend(yaml_files(&repo("tests/fixtures")).into_iter().filter(|f| !f.components().any(|c| c.as_os_str() == "broken")));
+    files.extend(
+        yaml_files(&repo("tests/fixtures"))
+            .into_iter()
+            .filter(|f| !f.components().any(|c| c.as_os_str() == "broken")),
+    );
     assert!(files.len() >= 5, "{files:?}");
     for file in files {
         if let Err(errors) = validate(&file) {
@@ -157,10 +161,20 @@ fn two_typos_two_type_errors_and_a_missing_field_are_reported_in_one_run() {
         assert!(d.3.contains(expected), "{path}: {d:?}");
     };
     expect("client.contact.phon", "是否应为 phone？", line_of(&text, "phon:"), "phone（电话）");
-    expect("overveiw", "是否应为 overview？", line_of(&text, "overveiw:"), "overview（服务体系概述及本次评价概述）");
+    expect(
+        "overveiw",
+        "是否应为 overview？",
+        line_of(&text, "overveiw:"),
+        "overview（服务体系概述及本次评价概述）",
+    );
     expect("internal_evaluation.score", "类型不对", line_of(&text, "score: 九十六"), "一个数字");
     expect("internal_evaluation.evaluators", "类型不对", line_of(&text, "evaluators:"), "列表");
-    expect("client.registered_address", "缺少必填字段“registered_address”（工商注册地址）", line_of(&text, "client:"), "1.3");
+    expect(
+        "client.registered_address",
+        "缺少必填字段“registered_address”（工商注册地址）",
+        line_of(&text, "client:"),
+        "1.3",
+    );
     // As the user reads it: the source line and a caret under the key.
     assert!(err.contains(&format!("{file}:{}:5", line_of(&text, "phon:"))), "{err}");
     assert!(err.contains("    phon: \"19123050876\"\n"), "{err}");
@@ -172,7 +186,8 @@ fn closed_sets_are_named_in_the_reports_words() {
     let err = stderr(&output);
     let found = diagnostics(&err);
     assert_eq!(found.len(), 5, "{err}");
-    let expected = |path: &str| found.iter().find(|d| d.2 == path).unwrap_or_else(|| panic!("{path}: {err}")).3.clone();
+    let expected =
+        |path: &str| found.iter().find(|d| d.2 == path).unwrap_or_else(|| panic!("{path}: {err}")).3.clone();
     assert!(expected("audit_type").contains("surveillance（保持认证）"), "{err}");
     assert!(expected("audit.method").contains("on_site（现场审核）"), "{err}");
     assert!(expected("audit.team[0].role").contains("leader（组长）"), "{err}");
@@ -186,7 +201,8 @@ fn dates_half_days_and_phones_are_explained() {
     let output = certreport(&["check", "tests/fixtures/broken/dates-and-phones.yaml"], &repo(""));
     let err = stderr(&output);
     let found = diagnostics(&err);
-    let message = |path: &str| found.iter().find(|d| d.2 == path).unwrap_or_else(|| panic!("{path}: {err}")).clone();
+    let message =
+        |path: &str| found.iter().find(|d| d.2 == path).unwrap_or_else(|| panic!("{path}: {err}")).clone();
     assert!(message("audit.start").0.contains("不是有效的审查时间"), "{err}");
     assert!(message("audit.start").3.contains("上午"), "{err}");
     assert!(message("audit.previous_end").0.contains("YYYY-MM-DD"), "{err}");
@@ -220,5 +236,9 @@ fn next_keeps_the_schema_line() {
     let output = certreport(&["next", "records/baihuan-2025.yaml", "-o", "baihuan-2026.yaml"], ws.dir.path());
     assert!(output.status.success(), "{}", stderr(&output));
     let written = std::fs::read_to_string(ws.path("baihuan-2026.yaml")).unwrap();
-    assert!(written.starts_with("# yaml-language-server: $schema=schemas/record.schema.json\n"), "{written}");
+    let target = written.lines().next().and_then(|l| l.strip_prefix("# yaml-language-server: $schema="));
+    let target = target.unwrap_or_else(|| panic!("no schema line in\n{written}"));
+    std::fs::write(ws.path("schemas/record.schema.json"), "{}").unwrap();
+    let named = ws.path(target).canonicalize().expect("the schema line names the schema");
+    assert_eq!(named, ws.path("schemas/record.schema.json").canonicalize().unwrap(), "{written}");
 }

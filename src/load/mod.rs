@@ -70,7 +70,8 @@ impl Source {
         let tree = self.tree().map_err(|d| vec![d])?;
         let problems = structure::check(&tree, T::KIND);
         if !problems.is_empty() {
-            let mut diagnostics: Vec<Diagnostic> = problems.into_iter().map(|p| self.place_structural(p)).collect();
+            let mut diagnostics: Vec<Diagnostic> =
+                problems.into_iter().map(|p| self.place_structural(p)).collect();
             diagnostics.sort_by_key(|d| (d.line, d.column));
             return Err(diagnostics);
         }
@@ -79,7 +80,11 @@ impl Source {
             let path = if path == "." { String::new() } else { path };
             let message = err.into_inner().to_string();
             // Our own types explain themselves in Chinese (dates that do not exist, …).
-            let message = if message.chars().any(|c| c > '\u{2e80}') { message } else { "这里的值无法读入".into() };
+            let message = if message.chars().any(|c| c > '\u{2e80}') {
+                message
+            } else {
+                "这里的值无法读入".into()
+            };
             vec![self.place(Problem::error(path, message))]
         })
     }
@@ -140,14 +145,17 @@ impl Source {
                 None,
             ),
             other => match syntax::translate(&self.text, other) {
-                Some(syntax) => (format!("YAML 格式错误：{}", syntax.message), syntax.expected, syntax.position),
+                Some(syntax) => {
+                    (format!("YAML 格式错误：{}", syntax.message), syntax.expected, syntax.position)
+                }
                 None => ("YAML 格式错误：文件无法解析".to_owned(), syntax::GENERAL.to_owned(), None),
             },
         };
-        let reported = inner.location().or_else(|| err.location()).filter(|l| l.line() > 0).map(|l| Position {
-            line: l.line() as usize,
-            column: (l.column() as usize).max(1),
-        });
+        let reported = inner
+            .location()
+            .or_else(|| err.location())
+            .filter(|l| l.line() > 0)
+            .map(|l| Position { line: l.line() as usize, column: (l.column() as usize).max(1) });
         let position = position.or(reported).unwrap_or(Position::START);
         self.diagnostic(Problem::error("", message).expected(expected), position)
     }
@@ -221,21 +229,21 @@ pub fn load_source(source: Source) -> Result<LoadedRecord, Vec<Diagnostic>> {
         Some(name) if name.ends_with(".yaml") || name.ends_with(".yml") => {
             load_referenced(&source, "scheme", name, load_scheme)
         }
-        Some(name) => Err(vec![source.place(
-            Problem::error("scheme", format!("没有名为“{name}”的内置评分体系"))
-                .expected(format!("{}，或一个 .yaml 评分体系文件的路径", scheme::BUILTIN_ID)),
-        )]),
+        Some(name) => Err(vec![
+            source.place(
+                Problem::error("scheme", format!("没有名为“{name}”的内置评分体系"))
+                    .expected(format!("{}，或一个 .yaml 评分体系文件的路径", scheme::BUILTIN_ID)),
+            ),
+        ]),
     }
     .map_err(|d| problems.extend(d))
     .ok();
     let previous = match &record.previous {
         None => Ok(None),
-        Some(name) => {
-            load_referenced(&source, "previous", name, |file| {
-                Source::read(file).map_err(|d| vec![d])?.parse::<Record>()
-            })
-            .map(Some)
-        }
+        Some(name) => load_referenced(&source, "previous", name, |file| {
+            Source::read(file).map_err(|d| vec![d])?.parse::<Record>()
+        })
+        .map(Some),
     }
     .map_err(|d| problems.extend(d))
     .ok();
@@ -307,9 +315,19 @@ mod tests {
 
     #[test]
     fn every_structural_problem_is_reported_at_once() {
-        let all = parse("profile: p.yaml\nproject_number: x\naudit_type: yearly\nclient:\n  contact:\n    phon: \"1\"\noverveiw: {}\n");
+        let all = parse(
+            "profile: p.yaml\nproject_number: x\naudit_type: yearly\nclient:\n  contact:\n    phon: \"1\"\noverveiw: {}\n",
+        );
         let paths: Vec<&str> = all.iter().map(|d| d.path.as_str()).collect();
-        for path in ["audit_type", "client.contact.phon", "client.contact.person", "client.name", "overveiw", "scope", "audit"] {
+        for path in [
+            "audit_type",
+            "client.contact.phon",
+            "client.contact.person",
+            "client.name",
+            "overveiw",
+            "scope",
+            "audit",
+        ] {
             assert!(paths.contains(&path), "{path} in {paths:?}");
         }
         let typo = all.iter().find(|d| d.path == "client.contact.phon").unwrap();

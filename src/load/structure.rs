@@ -15,13 +15,15 @@ use crate::schema::{Kind, PHONE_PATTERN};
 
 /// The compiled schema of a kind of file.
 fn compiled(kind: Kind) -> &'static (Schemas, SchemaIndex) {
-    static COMPILED: [OnceLock<(Schemas, SchemaIndex)>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    static COMPILED: [OnceLock<(Schemas, SchemaIndex)>; 3] =
+        [OnceLock::new(), OnceLock::new(), OnceLock::new()];
     COMPILED[kind as usize].get_or_init(|| {
         let url = format!("file:///{}", kind.file_name());
         let mut schemas = Schemas::new();
         let mut compiler = boon::Compiler::new();
         compiler.add_resource(&url, kind.schema().clone()).expect("the generated schema is JSON");
-        let index = compiler.compile(&url, &mut schemas).expect("the generated schema is a valid JSON Schema");
+        let index =
+            compiler.compile(&url, &mut schemas).expect("the generated schema is a valid JSON Schema");
         (schemas, index)
     })
 }
@@ -52,7 +54,8 @@ fn document_has(document: &Value, path: &str) -> bool {
         let Some(next) = value.get(key) else { return false };
         value = next;
         for index in indices.split('[').filter(|i| !i.is_empty()) {
-            let Some(next) = index.trim_end_matches(']').parse::<usize>().ok().and_then(|i| value.get(i)) else {
+            let Some(next) = index.trim_end_matches(']').parse::<usize>().ok().and_then(|i| value.get(i))
+            else {
                 return false;
             };
             value = next;
@@ -77,7 +80,10 @@ fn leaves<'a>(error: &'a Error<'a>, report: &mut dyn FnMut(&'a Error<'a>)) {
                 let mut all = true;
                 leaves(branch, &mut |leaf| {
                     all &= leaf.instance_location.to_string() == at
-                        && matches!(leaf.kind, B::Type { .. } | B::Const { .. } | B::Enum { .. } | B::AnyOf | B::OneOf(_));
+                        && matches!(
+                            leaf.kind,
+                            B::Type { .. } | B::Const { .. } | B::Enum { .. } | B::AnyOf | B::OneOf(_)
+                        );
                 });
                 all
             };
@@ -116,8 +122,10 @@ fn translate(root: &Value, document: &Value, error: &Error) -> Vec<(Problem, Opt
                     if let Some(near) = near {
                         message.push_str(&format!("，是否应为 {near}？"));
                     }
-                    let list = known.iter().map(|(k, title)| labelled(k, title)).collect::<Vec<_>>().join("、");
-                    let problem = Problem::error(join(&path, key), message).expected(format!("以下字段之一：{list}"));
+                    let list =
+                        known.iter().map(|(k, title)| labelled(k, title)).collect::<Vec<_>>().join("、");
+                    let problem =
+                        Problem::error(join(&path, key), message).expected(format!("以下字段之一：{list}"));
                     (problem, near.map(|near| join(&path, near)))
                 })
                 .collect()
@@ -143,8 +151,11 @@ fn translate(root: &Value, document: &Value, error: &Error) -> Vec<(Problem, Opt
             if expected.is_empty() {
                 expected = want.iter().map(|t| type_name(&t.to_string())).collect::<Vec<_>>().join("或");
             }
-            if expected == TEXT && matches!(got, boon::Type::Number | boon::Type::Integer | boon::Type::Boolean) {
-                expected = format!("{TEXT}（数字样的内容请加引号，例如 \"{}\"）", instance.unwrap_or_default());
+            if expected == TEXT
+                && matches!(got, boon::Type::Number | boon::Type::Integer | boon::Type::Boolean)
+            {
+                expected =
+                    format!("{TEXT}（数字样的内容请加引号，例如 \"{}\"）", instance.unwrap_or_default());
             }
             let written = value.map_or_else(|| type_name(&got.to_string()).to_owned(), describe);
             one(Problem::error(path, format!("这里的值（{written}）类型不对")).expected(expected))
@@ -162,7 +173,10 @@ fn translate(root: &Value, document: &Value, error: &Error) -> Vec<(Problem, Opt
             }
             let expected = match &choices {
                 Some(choices) => {
-                    format!("以下之一：{}", choices.iter().map(|(k, t)| labelled(k, t)).collect::<Vec<_>>().join("、"))
+                    format!(
+                        "以下之一：{}",
+                        choices.iter().map(|(k, t)| labelled(k, t)).collect::<Vec<_>>().join("、")
+                    )
                 }
                 None => node.map(|n| expected(root, n)).unwrap_or_default(),
             };
@@ -171,7 +185,10 @@ fn translate(root: &Value, document: &Value, error: &Error) -> Vec<(Problem, Opt
         B::Pattern { got, want } => {
             let text = got.as_ref();
             let (message, expected) = if *want == DATE_PATTERN {
-                (Date::parse(text).err().unwrap_or_default(), "日期，写成 YYYY-MM-DD，例如 2025-12-03".to_owned())
+                (
+                    Date::parse(text).err().unwrap_or_default(),
+                    "日期，写成 YYYY-MM-DD，例如 2025-12-03".to_owned(),
+                )
             } else if *want == DATE_HALF_PATTERN {
                 (DateHalf::parse(text).err().unwrap_or_default(), HALF_DAY.to_owned())
             } else if *want == PHONE_PATTERN {
@@ -190,9 +207,15 @@ fn translate(root: &Value, document: &Value, error: &Error) -> Vec<(Problem, Opt
         B::Maximum { got, want } | B::ExclusiveMaximum { got, want } => {
             one(Problem::error(path, format!("数字 {got} 太大")).expected(format!("不大于 {want} 的数")))
         }
-        B::MultipleOf { got, .. } => one(Problem::error(path, format!("数字 {got} 不是整数")).expected("一个整数")),
-        B::MinItems { want, .. } => one(Problem::error(path, "列表的项数太少").expected(format!("至少 {want} 项"))),
-        B::MaxItems { want, .. } => one(Problem::error(path, "列表的项数太多").expected(format!("至多 {want} 项"))),
+        B::MultipleOf { got, .. } => {
+            one(Problem::error(path, format!("数字 {got} 不是整数")).expected("一个整数"))
+        }
+        B::MinItems { want, .. } => {
+            one(Problem::error(path, "列表的项数太少").expected(format!("至少 {want} 项")))
+        }
+        B::MaxItems { want, .. } => {
+            one(Problem::error(path, "列表的项数太多").expected(format!("至多 {want} 项")))
+        }
         _ => {
             let expected = node.map(|n| expected(root, n)).unwrap_or_default();
             one(Problem::error(path, "这里的值不符合要求").expected(expected))
@@ -287,7 +310,9 @@ fn choices(root: &Value, node: &Value) -> Option<Vec<(String, String)>> {
         return Some(vec![(value.to_owned(), title(root, node))]);
     }
     if let Some(values) = node.get("enum").and_then(Value::as_array) {
-        return Some(values.iter().filter_map(Value::as_str).map(|v| (v.to_owned(), String::new())).collect());
+        return Some(
+            values.iter().filter_map(Value::as_str).map(|v| (v.to_owned(), String::new())).collect(),
+        );
     }
     let branches = node.get("oneOf").or_else(|| node.get("anyOf"))?.as_array()?;
     let mut all = Vec::new();
@@ -408,7 +433,9 @@ mod tests {
 
     #[test]
     fn enum_values_are_named_with_their_chinese_meaning() {
-        let yaml = MINIMAL.replace("audit_type: initial", "audit_type: survey").replace("project_number: 1", "project_number: x");
+        let yaml = MINIMAL
+            .replace("audit_type: initial", "audit_type: survey")
+            .replace("project_number: 1", "project_number: x");
         let found = problems(&yaml);
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].path, "audit_type");

@@ -25,10 +25,10 @@ pub const GENERAL: &str = "合法的 YAML：用空格缩进（不用 Tab），�
 /// Translates a reader error that is not about the record's fields (those are the schema's).
 /// Returns `None` for the errors the caller words itself.
 pub fn translate(text: &str, err: &E) -> Option<Syntax> {
-    let here = err.location().filter(|l| l.line() > 0).map(|l| Position {
-        line: l.line() as usize,
-        column: (l.column() as usize).max(1),
-    });
+    let here = err
+        .location()
+        .filter(|l| l.line() > 0)
+        .map(|l| Position { line: l.line() as usize, column: (l.column() as usize).max(1) });
     let (message, expected) = match err {
         E::ExternalMessage { source, .. } => match &**source {
             serde_saphyr::ExternalMessageSource::Parser(scan) => return Some(scan_error(text, scan, here)),
@@ -39,7 +39,9 @@ pub fn translate(text: &str, err: &E) -> Option<Syntax> {
             "文件中有多个 YAML 文档（以 --- 分隔）".into(),
             "一个文件只写一份记录；删去多余的 --- 及其后的内容".into(),
         ),
-        E::UnknownAnchor { .. } => ("引用（*）了未定义的锚点（&）".into(), "先用 &名字 定义锚点，再用 *名字 引用".into()),
+        E::UnknownAnchor { .. } => {
+            ("引用（*）了未定义的锚点（&）".into(), "先用 &名字 定义锚点，再用 *名字 引用".into())
+        }
         E::MergeValueNotMapOrSeqOfMaps { .. } => {
             ("合并键 << 的值必须是一组“字段: 值”或它们的列表".into(), GENERAL.into())
         }
@@ -47,16 +49,16 @@ pub fn translate(text: &str, err: &E) -> Option<Syntax> {
         E::InvalidBinaryBase64 { .. } | E::BinaryNotUtf8 { .. } => {
             ("!!binary 标签的内容无效".into(), "去掉 !!binary 标签，直接写文字".into())
         }
-        E::NonFiniteFloat { value, .. } => (
-            format!("数字“{value}”无效（无穷大或非数字）"),
-            "一个有限的数字；若是文字请加引号".into(),
-        ),
+        E::NonFiniteFloat { value, .. } => {
+            (format!("数字“{value}”无效（无穷大或非数字）"), "一个有限的数字；若是文字请加引号".into())
+        }
         E::RecursiveReferencesRequireWeakTypes { .. } | E::AliasReplayStackDepthExceeded { .. } => {
             ("锚点（&）引用了它自己".into(), "不要在锚点内部引用它自己".into())
         }
-        E::FoldedBlockScalarMustIndentContent { .. } => {
-            ("多行文字（> 或 |）的内容必须比字段多缩进".into(), "多行文字的每一行比字段名多缩进两个空格".into())
-        }
+        E::FoldedBlockScalarMustIndentContent { .. } => (
+            "多行文字（> 或 |）的内容必须比字段多缩进".into(),
+            "多行文字的每一行比字段名多缩进两个空格".into(),
+        ),
         E::TaggedScalarCannotDeserializeIntoString { .. } | E::TaggedEnumMismatch { .. } => {
             ("标签（以 ! 开头）不能用在这里".into(), "去掉标签，直接写值".into())
         }
@@ -311,7 +313,8 @@ fn quoted_texts(text: &str) -> Vec<Quoted> {
                 continue;
             }
             '|' | '>' if opens_value => {
-                let header = text[i + 1..line_end(i)].trim_start_matches(|c: char| c == '+' || c == '-' || c.is_ascii_digit());
+                let header = text[i + 1..line_end(i)]
+                    .trim_start_matches(|c: char| c == '+' || c == '-' || c.is_ascii_digit());
                 if header.trim().is_empty() || header.trim_start().starts_with('#') {
                     block_indent = Some(indent);
                     i = line_end(i);
@@ -377,7 +380,8 @@ mod tests {
     /// The message, hint and position of a malformed document's reader error.
     fn syntax(text: &str) -> (String, String, Position) {
         let err = serde_saphyr::from_str::<serde_json::Value>(text).expect_err("a syntax error");
-        let reported = err.location().map(|l| Position { line: l.line() as usize, column: l.column() as usize });
+        let reported =
+            err.location().map(|l| Position { line: l.line() as usize, column: l.column() as usize });
         let found = translate(text, &err).unwrap_or_else(|| panic!("no translation of {err:?}"));
         (found.message, found.expected, found.position.or(reported).unwrap())
     }
@@ -396,37 +400,40 @@ mod tests {
     fn every_kind_of_reader_error_is_worded_in_chinese_at_its_line() {
         // (document, line of the mistake)
         let cases: &[(&str, usize)] = &[
-            ("a: 1\n b: 2\n", 2),                       // a key indented under a scalar
-            ("a:\n  b: 1\n c: 2\n", 3),                 // a key between two indentations
-            ("a: [1, 2\n", 2),                          // unclosed flow sequence
-            ("a: {b: 1\n", 2),                          // unclosed flow mapping
-            ("a: [1, 2}\n", 1),                         // mismatched bracket
-            ("a: 1]\n", 1),                             // stray bracket
-            ("a:\n\t- 1\n", 2),                         // tab indentation
-            ("a: @x\n", 1),                             // reserved character
-            ("a: `x\n", 1),                             // reserved character
-            ("a: *missing\n", 1),                       // unknown anchor
-            ("a: b: c\n", 1),                           // mapping value not allowed
-            ("- a\nb: 1\n", 2),                         // a mapping after a sequence
-            ("a: 1\n- b\n", 2),                         // a sequence after a mapping
-            ("a: 'x' y\n", 1),                          // content after a quoted text
-            ("a: \"x\\q\"\n", 1),                        // unknown escape
-            ("a: |0\n  x\n", 1),                        // zero block indentation
-            ("a: !<x\n", 1),                            // unclosed verbatim tag
-            ("a: &\n", 1),                              // anchor without a name
-            ("%YAML 2.0\n---\na: 1\n", 1),              // unsupported version
-            ("a: 1\n---\nb: 2\n", 2),                   // two documents
-            ("a: 1 #x\nb:#c\n", 2),                     // a comment without a space: plain text, then
-            ("a: \"open\nb: 1\nc: 2\n", 1),             // unclosed double quote
-            ("a: 'open\nb: 1\n", 1),                    // unclosed single quote
-            ("a: -, x\n", 1),                           // a dash and a flow indicator
-            ("? [a]\n: b\nc: [\n", 4),                  // complex key, then an unclosed bracket
+            ("a: 1\n b: 2\n", 2),           // a key indented under a scalar
+            ("a:\n  b: 1\n c: 2\n", 3),     // a key between two indentations
+            ("a: [1, 2\n", 2),              // unclosed flow sequence
+            ("a: {b: 1\n", 2),              // unclosed flow mapping
+            ("a: [1, 2}\n", 1),             // mismatched bracket
+            ("a: 1]\n", 1),                 // stray bracket
+            ("a:\n\t- 1\n", 2),             // tab indentation
+            ("a: @x\n", 1),                 // reserved character
+            ("a: `x\n", 1),                 // reserved character
+            ("a: *missing\n", 1),           // unknown anchor
+            ("a: b: c\n", 1),               // mapping value not allowed
+            ("- a\nb: 1\n", 2),             // a mapping after a sequence
+            ("a: 1\n- b\n", 2),             // a sequence after a mapping
+            ("a: 'x' y\n", 1),              // content after a quoted text
+            ("a: \"x\\q\"\n", 1),           // unknown escape
+            ("a: |0\n  x\n", 1),            // zero block indentation
+            ("a: !<x\n", 1),                // unclosed verbatim tag
+            ("a: &\n", 1),                  // anchor without a name
+            ("%YAML 2.0\n---\na: 1\n", 1),  // unsupported version
+            ("a: 1\n---\nb: 2\n", 2),       // two documents
+            ("a: 1 #x\nb:#c\n", 2),         // a comment without a space: plain text, then
+            ("a: \"open\nb: 1\nc: 2\n", 1), // unclosed double quote
+            ("a: 'open\nb: 1\n", 1),        // unclosed single quote
+            ("a: -, x\n", 1),               // a dash and a flow indicator
+            ("? [a]\n: b\nc: [\n", 4),      // complex key, then an unclosed bracket
         ];
         for (text, line) in cases {
             let (message, expected, at) = syntax(text);
             assert_chinese(&message);
             assert_chinese(&expected);
-            assert!(at.line == *line || at.line + 1 == *line, "{text:?}: {message} at {at:?}, expected line {line}");
+            assert!(
+                at.line == *line || at.line + 1 == *line,
+                "{text:?}: {message} at {at:?}, expected line {line}"
+            );
         }
     }
 
