@@ -4,15 +4,15 @@
 //! [`next_record`] derives next year's record: it carries over the client, sites, contact,
 //! team, scope and profile, sets the audit type and the covered period, names this record as
 //! `previous`, and leaves scores, findings, narratives and conclusion empty so that `check`
-//! lists what the auditor still has to write. [`computed_changes`] derives 1.14's name and
-//! address changes from two consecutive records.
+//! lists what the auditor still has to write. (1.14's changes between the two records are
+//! computed by [`crate::changes`].)
 
 use std::path::{Component, Path, PathBuf};
 
 use crate::date::{Date, DateHalf};
 use crate::diagnostic::Diagnostic;
 use crate::load::{self, Source};
-use crate::record::{AuditType, Change, Changes, Conclusion, Record};
+use crate::record::{AuditType, Changes, Conclusion, Record};
 use crate::schema;
 
 /// Where a record stands in the three-year cycle.
@@ -49,19 +49,6 @@ impl Stage {
             Stage::Recertification => AuditType::Recertification,
         }
     }
-}
-
-/// 1.14's name and address changes between two consecutive records: name, registered
-/// address, business (audit) address. `None` where nothing changed.
-pub fn computed_changes(previous: &Record, current: &Record) -> [Option<Change>; 3] {
-    let change = |from: &str, to: &str| {
-        (from.trim() != to.trim()).then(|| Change { from: from.trim().to_owned(), to: to.trim().to_owned() })
-    };
-    [
-        change(&previous.client.name, &current.client.name),
-        change(&previous.client.registered_address, &current.client.registered_address),
-        change(&previous.client.audit_address, &current.client.audit_address),
-    ]
 }
 
 /// Next year's record. `start` is the first day of the next audit (default: a year after
@@ -254,18 +241,6 @@ mod tests {
         assert_eq!(next.audit.previous_end.unwrap().to_string(), "2025-12-04");
         assert!(next.findings.is_empty() && next.scores.is_empty());
         assert_eq!(next.previous.as_deref(), Some("this.yaml"));
-    }
-
-    #[test]
-    fn changes_are_computed_from_two_records() {
-        let mut previous = Record::default();
-        previous.client.name = "旧名".into();
-        previous.client.registered_address = "甲地".into();
-        let mut current = previous.clone();
-        current.client.registered_address = "乙地".into();
-        let [name, registered, business] = computed_changes(&previous, &current);
-        assert!(name.is_none() && business.is_none());
-        assert_eq!(registered, Some(Change { from: "甲地".into(), to: "乙地".into() }));
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! Calendar dates and half days as auditors write them in a record.
 //!
 //! A record writes a date as `2025-12-03` and an audit moment as `2025-12-03 am` (or
-//! `2025-12-03 上午`). Both parse with Chinese error messages, compare in calendar order, and
-//! print the way the report prints them: `2025 年 12 月 03 日上午`.
+//! `2025-12-03 上午`). Both parse with Chinese error messages and compare in calendar order;
+//! the report's way of writing them (`2025 年 12 月 03 日上午`) is in [`crate::format`].
 
 use std::fmt;
 
@@ -71,11 +71,6 @@ impl Date {
         Date { year, month: self.month, day }
     }
 
-    /// The report's way of writing a date: `2025 年 12 月 03 日`.
-    pub fn chinese(self) -> String {
-        format!("{} 年 {:02} 月 {:02} 日", self.year, self.month, self.day)
-    }
-
     /// Parses `YYYY-MM-DD`.
     pub fn parse(text: &str) -> Result<Date, String> {
         let expected = || format!("“{text}”不是有效日期：应写成 YYYY-MM-DD，例如 2025-12-03");
@@ -122,15 +117,6 @@ pub enum HalfDay {
     Afternoon,
 }
 
-impl HalfDay {
-    pub fn chinese(self) -> &'static str {
-        match self {
-            HalfDay::Morning => "上午",
-            HalfDay::Afternoon => "下午",
-        }
-    }
-}
-
 /// A half day of the calendar: `2025-12-03 am`. Orders by date, then morning before afternoon.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct DateHalf {
@@ -139,11 +125,6 @@ pub struct DateHalf {
 }
 
 impl DateHalf {
-    /// `2025 年 12 月 03 日上午`.
-    pub fn chinese(self) -> String {
-        format!("{}{}", self.date.chinese(), self.half.chinese())
-    }
-
     /// Parses `YYYY-MM-DD am|pm|上午|下午`.
     pub fn parse(text: &str) -> Result<DateHalf, String> {
         let expected = || {
@@ -223,7 +204,6 @@ mod tests {
     #[test]
     fn parses_and_prints_dates() {
         let d = Date::parse("2025-12-03").unwrap();
-        assert_eq!(d.chinese(), "2025 年 12 月 03 日");
         assert_eq!(d.to_string(), "2025-12-03");
         assert!(Date::parse("2025-02-29").unwrap_err().contains("不存在"));
         assert!(Date::parse("2024-02-29").is_ok());
@@ -236,7 +216,6 @@ mod tests {
         let am = DateHalf::parse("2025-12-03 am").unwrap();
         let pm = DateHalf::parse("2025-12-03 下午").unwrap();
         assert!(am < pm);
-        assert_eq!(pm.chinese(), "2025 年 12 月 03 日下午");
         assert!(DateHalf::parse("2025-12-03").is_err());
     }
 

@@ -6,18 +6,22 @@
 //! 1. [`load`] — YAML → typed [`record::Record`] (with its [`profile::Profile`] and
 //!    [`scheme::Scheme`]), every error placed at its line, column and YAML path;
 //! 2. [`validate`] — the field and cross-field rules, all problems at once;
-//! 3. [`score`] — the standard's rules as pure functions;
+//! 3. [`score`] — the standard's rules as pure functions, and what they decide: [`decision`]
+//!    (the recommendation, the level, every ground for failing) and [`changes`] (1.14);
 //! 4. [`render`] — record + score → report data → Typst → PDF, on a shared [`render::Engine`];
 //! 5. [`batch`] — many records on all cores with one engine, and the summary.
 //!
 //! [`pipeline`] strings the first three together for the CLI and for embedders; [`output`]
-//! writes files atomically.
+//! writes files atomically; [`format`] writes every number and date the report prints.
 
 pub mod batch;
+pub mod changes;
 pub mod cycle;
 pub mod date;
+pub mod decision;
 pub mod diagnostic;
 pub mod files;
+pub mod format;
 pub mod load;
 pub mod markup;
 pub mod output;

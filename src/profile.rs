@@ -39,6 +39,21 @@ pub struct Profile {
         description = "1.9 审查范围前的代码，例如 S（印作“S: 环保类设备销售的售后服务”），不写为 S。"
     )]
     pub scope_code: String,
+    /// The CB's own signature lines, printed in section 6 after the reference's 报告编制人 and
+    /// 编制日期, e.g. 审查组长签字 or 认证机构（盖章）.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub signature_lines: Vec<SignatureLine>,
+}
+
+/// A line of section 6 to be signed (or stamped) by hand. 签字行
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignatureLine {
+    /// What is signed: 审查组长签字, 认证机构（盖章）.
+    pub label: String,
+    /// Leaves room for a seal (盖章) beside the line.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub seal: bool,
 }
 
 fn default_scope_code() -> String {

@@ -9,9 +9,22 @@ use std::sync::{Arc, OnceLock};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::format;
+
 /// The id of the built-in GB/T 27922-2011 scheme.
 pub const BUILTIN_ID: &str = "gbt27922-2011";
 const BUILTIN_SOURCE: &str = include_str!("../schemes/gbt27922-2011.yaml");
+
+/// 评分结果's rules, worded from the scheme's numbers.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LevelRules {
+    /// 1) the minimum, and when an evaluation fails.
+    pub minimum: String,
+    /// 2) the lead-in of the levels.
+    pub grading: String,
+    /// a), b)…: one rule per level, lowest first.
+    pub levels: Vec<String>,
+}
 
 /// A scoring scheme. 评分体系
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
@@ -195,38 +208,34 @@ impl Scheme {
 
     /// A text of the scheme with its rule numbers filled in.
     pub fn fill(&self, text: &str) -> String {
-        text.replace("{deduction_points}", &number(self.special_deduction.points))
+        text.replace("{deduction_points}", &format::points(self.special_deduction.points))
             .replace("{deduction_fail_count}", &self.special_deduction.fail_count.to_string())
-            .replace("{bonus_points}", &number(self.special_bonus.points))
+            .replace("{bonus_points}", &format::points(self.special_bonus.points))
             .replace("{bonus_max_count}", &self.special_bonus.max_count.to_string())
-            .replace("{pass_score}", &number(self.pass_score))
+            .replace("{pass_score}", &format::points(self.pass_score))
     }
 
     /// 评分结果 1) and 2): the pass rule and the level rules, worded from the numbers.
-    pub fn level_rules(&self) -> Vec<String> {
-        let pass = number(self.pass_score);
+    pub fn level_rules(&self) -> LevelRules {
+        let pass = format::points(self.pass_score);
         let fail = self.special_deduction.fail_count;
-        let mut rules = vec![
-            format!(
+        LevelRules {
+            minimum: format!(
                 "评分达到 {pass} 分以上（含 {pass} 分）为标准的最低要求。{pass} 分以下或特别扣分项达到 {fail} 个以上（含 {fail} 个），为评价不合格。"
             ),
-            format!(
+            grading: format!(
                 "对于评分达到 {pass} 分以上（含 {pass} 分），且特别扣分项低于 {fail} 个的，按照以下要求进行级别划分："
             ),
-        ];
-        rules.extend(self.levels.iter().map(|level| {
-            let min = number(level.min);
-            format!("达到 {min} 分以上（含 {min} 分），{}{}", level.name, self.service_type)
-        }));
-        rules
+            levels: self
+                .levels
+                .iter()
+                .map(|level| {
+                    let min = format::points(level.min);
+                    format!("达到 {min} 分以上（含 {min} 分），{}{}", level.name, self.service_type)
+                })
+                .collect(),
+        }
     }
-}
-
-/// A number as the report prints it: whole numbers without decimals, others with one decimal,
-/// cut (never rounded up): 94.96 prints as 94.9.
-pub fn number(value: f64) -> String {
-    let tenths = (value * 10.0 + 1e-6).floor();
-    if tenths % 10.0 == 0.0 { format!("{}", (tenths / 10.0) as i64) } else { format!("{:.1}", tenths / 10.0) }
 }
 
 #[cfg(test)]
@@ -243,21 +252,11 @@ mod tests {
     }
 
     #[test]
-    fn numbers_print_whole_or_with_one_cut_decimal() {
-        assert_eq!(number(95.0), "95");
-        assert_eq!(number(94.96), "94.9");
-        assert_eq!(number(89.99), "89.9");
-        assert_eq!(number(94.999_999_999), "95");
-        assert_eq!(number(90.0000000001), "90");
-        assert_eq!(number(0.5), "0.5");
-    }
-
-    #[test]
     fn texts_take_their_numbers_from_the_rules() {
         let scheme = Scheme::builtin();
         assert!(scheme.fill(&scheme.principles[2]).contains("扣除 1 分"));
         let rules = scheme.level_rules();
-        assert!(rules[0].contains("特别扣分项达到 5 个以上（含 5 个）"));
-        assert_eq!(rules.last().unwrap(), "达到 95 分以上（含 95 分），五星级售后服务");
+        assert!(rules.minimum.contains("特别扣分项达到 5 个以上（含 5 个）"));
+        assert_eq!(rules.levels.last().unwrap(), "达到 95 分以上（含 95 分），五星级售后服务");
     }
 }

@@ -3,10 +3,11 @@
 //! the field it concerns. Pure: no I/O.
 
 use crate::diagnostic::Problem;
+use crate::format::{self, points};
 use crate::markup::Prose;
 use crate::record::{AuditType, Change, IndicatorScore, Record, TeamRole};
-use crate::scheme::{Scheme, number};
-use crate::score::{EPSILON, ScoreSheet, deduction_points};
+use crate::scheme::Scheme;
+use crate::score::{EPSILON, ScoreSheet, deduction_points, derived_score};
 
 /// Checks a record against every rule. `previous` is last year's record when the record names
 /// it; `sheet` is the record's score under `scheme`.
@@ -83,7 +84,7 @@ impl Rules {
 
     /// A record that names last year's: 1.14 is computed from the two, and the period joins.
     fn previous(&mut self, record: &Record, previous: &Record) {
-        let computed = crate::cycle::computed_changes(previous, record);
+        let computed = crate::changes::computed(previous, record);
         let stated = record.changes.as_ref();
         let fields = [
             ("name", stated.and_then(|c| c.name.as_ref()), "组织名称"),
@@ -347,23 +348,40 @@ impl Rules {
                 .filter(|d| d.indicator == *key)
                 .map(|d| deduction_points(d, indicator.max))
                 .collect();
+            let deducted: f64 = deductions.iter().sum();
+            if deducted > indicator.max + EPSILON && *score != IndicatorScore::Excluded {
+                let p = self.error(
+                    path.clone(),
+                    format!(
+                        "发现项对{}的扣分合计 {} 分，超过该指标分值 {}",
+                        indicator.name,
+                        points(deducted),
+                        points(indicator.max)
+                    ),
+                );
+                Self::expect(p, "扣分合计不超过分值（定性指标不符合时只扣一次全部分值）");
+            }
             match *score {
-                IndicatorScore::Stated(points) if !(0.0..=indicator.max).contains(&points) => {
-                    let p = self.error(path, format!("{}的得分 {} 超出范围", indicator.name, number(points)));
-                    Self::expect(p, &format!("0 到 {} 之间", number(indicator.max)));
+                IndicatorScore::Stated(stated) if !(0.0..=indicator.max).contains(&stated) => {
+                    let p = self.error(path, format!("{}的得分 {} 超出范围", indicator.name, points(stated)));
+                    Self::expect(p, &format!("0 到 {} 之间", points(indicator.max)));
                 }
-                IndicatorScore::Stated(points) if !deductions.is_empty() => {
-                    let derived = (indicator.max - deductions.iter().sum::<f64>()).max(0.0);
-                    if (derived - points).abs() > EPSILON {
+                IndicatorScore::Stated(stated) if !format::is_exact(stated) => {
+                    let p = self.error(path, format!("{}的得分 {stated} 超过两位小数", indicator.name));
+                    Self::expect(p, &format!("最多两位小数，例如 {}", points(stated)));
+                }
+                IndicatorScore::Stated(stated) if !deductions.is_empty() => {
+                    let derived = derived_score(indicator.max, deducted);
+                    if (derived - stated).abs() > EPSILON {
                         let p = self.error(
                             path,
                             format!(
                                 "{}写明得分 {}，但发现项扣分后应为 {}（分值 {} − 扣分 {}）",
                                 indicator.name,
-                                number(points),
-                                number(derived),
-                                number(indicator.max),
-                                number(deductions.iter().sum()),
+                                points(stated),
+                                points(derived),
+                                points(indicator.max),
+                                points(deducted),
                             ),
                         );
                         Self::expect(p, "得分与发现项的扣分一致，或写 derived 由扣分计算");
@@ -441,11 +459,14 @@ impl Rules {
             Self::expect(p, expected);
             return;
         }
-        if let Some(points) = d.points
-            && !(points > 0.0 && points <= max)
-        {
-            let p = self.error(format!("{path}.points"), format!("扣分 {} 超出范围", number(points)));
-            Self::expect(p, &format!("大于 0、不超过该指标分值 {}", number(max)));
+        if let Some(stated) = d.points {
+            if !(stated > 0.0 && stated <= max) {
+                let p = self.error(format!("{path}.points"), format!("扣分 {} 超出范围", points(stated)));
+                Self::expect(p, &format!("大于 0、不超过该指标分值 {}", points(max)));
+            } else if !format::is_exact(stated) {
+                let p = self.error(format!("{path}.points"), format!("扣分 {stated} 超过两位小数"));
+                Self::expect(p, &format!("最多两位小数，例如 {}", points(stated)));
+            }
         }
         if proportional {
             match (d.samples, d.nonconforming) {
@@ -472,11 +493,13 @@ impl Rules {
             Self::expect(p, &format!("以下之一：{}（或删去，使用计算所得星级）", scheme.level_keys()));
             return;
         };
-        let Some(outcome) = sheet.outcome else { return };
+        if sheet.outcome.is_none() {
+            return;
+        }
         match sheet.level() {
             None => {
                 let p = self
-                    .error("scope.level", format!("评价不合格（{}），不能推荐星级", outcome_words(outcome)));
+                    .error("scope.level", format!("评价不合格，不能推荐星级：{}", sheet.fail_text(scheme)));
                 Self::expect(p, "删去 scope.level");
             }
             Some(computed) if chosen > computed => {
@@ -581,14 +604,5 @@ impl Rules {
             let p = self.error("conclusion.recommendation", "初次认证不能推荐恢复认证注册资格");
             Self::expect(p, "删去 recommendation，或改为 scope_change");
         }
-    }
-}
-
-/// Why an evaluation failed, in words.
-fn outcome_words(outcome: crate::score::Outcome) -> &'static str {
-    match outcome {
-        crate::score::Outcome::Passed { .. } => "合格",
-        crate::score::Outcome::FailedScore => "评分低于合格分",
-        crate::score::Outcome::FailedSpecialDeductions => "特别扣分项过多",
     }
 }

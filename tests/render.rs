@@ -241,7 +241,7 @@ fn a_failed_report_recommends_nothing() {
     let output = certreport(&["render", "failed.yaml"], ws.dir.path());
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let text = pdf_text_compact(&ws.path("failed.pdf"));
-    assert!(text.contains("评分结果为：69分，评价不合格（评分低于合格分）"), "{text}");
+    assert!(text.contains("评分结果为：69分，评价不合格：评分低于70分"), "{text}");
     assert!(text.contains("■不推荐保持认证注册资格"));
     assert!(text.contains("□推荐保持认证注册资格"));
     assert!(text.contains("□通过审查评价，评价组确定受评价方的服务体系符合"));

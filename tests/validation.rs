@@ -420,6 +420,58 @@ fn a_stated_score_that_agrees_with_the_deductions_is_accepted() {
 }
 
 #[test]
+fn scores_and_points_with_more_than_two_decimals_are_an_error() {
+    let run = check_example(&[("  supervision: 6", "  supervision: 6.125")]);
+    let d = run.assert_error(
+        "监督的得分 6.125 超过两位小数",
+        "scores.supervision",
+        run.line("supervision: 6.125"),
+    );
+    assert_eq!(d.expected.as_deref(), Some("最多两位小数，例如 6.12"));
+    let run = check_example_owned(&[
+        ("  supervision: 6", "  supervision: derived".to_owned()),
+        on_first_finding("deduction:\n      indicator: supervision\n      points: 0.333"),
+    ]);
+    run.assert_error("扣分 0.333 超过两位小数", "findings[0].deduction.points", run.line("points: 0.333"));
+}
+
+#[test]
+fn a_stated_score_must_agree_with_a_proportional_deduction_at_the_hundredth() {
+    let deduction = "deduction:\n      indicator: supervision\n      samples: 3\n      nonconforming: 1";
+    let run = check_example_owned(&[
+        ("  supervision: 6", "  supervision: 4.67".to_owned()),
+        on_first_finding(deduction),
+    ]);
+    run.assert_valid();
+    let run = check_example_owned(&[
+        ("  supervision: 6", "  supervision: 4.66".to_owned()),
+        on_first_finding(deduction),
+    ]);
+    run.assert_error(
+        "监督写明得分 4.66，但发现项扣分后应为 4.67（分值 7 − 扣分 2.33）",
+        "scores.supervision",
+        run.line("supervision: 4.66"),
+    );
+}
+
+#[test]
+fn deductions_beyond_the_indicator_maximum_are_an_error() {
+    let run = check_example_owned(&[
+        ("  supervision: 6", "  supervision: derived".to_owned()),
+        on_first_finding("deduction: {indicator: supervision, whole: true}"),
+        (
+            "  - aspect: 客户满意度方面",
+            "    deduction: {indicator: supervision, points: 1}\n  - aspect: 客户满意度方面".to_owned(),
+        ),
+    ]);
+    run.assert_error(
+        "发现项对监督的扣分合计 8 分，超过该指标分值 7",
+        "scores.supervision",
+        run.line("supervision: derived"),
+    );
+}
+
+#[test]
 fn a_deduction_on_an_excluded_indicator_is_an_error() {
     let run = check_example_owned(&[
         ("  supervision: 6", "  supervision: excluded".to_owned()),
@@ -541,7 +593,10 @@ fn five_special_deductions_fail_the_evaluation() {
     assert_eq!(run.code(), Some(0), "{}", run.stderr());
     let table = run.stdout();
     assert!(table.contains("特别扣分项 5 个（−5）"), "{table}");
-    assert!(table.contains("评分结果：90 分，评价不合格（特别扣分项过多）"), "{table}");
+    assert!(
+        table.contains("评分结果：90 分，评价不合格：特别扣分项 5 个，达到 5 个以上（含 5 个）"),
+        "{table}"
+    );
 
     // A recommended level cannot stand on a failed evaluation.
     let run = check_example(&[
@@ -549,7 +604,7 @@ fn five_special_deductions_fail_the_evaluation() {
         ("  text: 环保类设备销售的售后服务", "  text: 环保类设备销售的售后服务\n  level: five_star"),
     ]);
     run.assert_error(
-        "评价不合格（特别扣分项过多），不能推荐星级",
+        "评价不合格，不能推荐星级：特别扣分项 5 个，达到 5 个以上（含 5 个）",
         "scope.level",
         run.line("level: five_star"),
     );

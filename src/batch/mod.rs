@@ -167,11 +167,11 @@ fn process(job: &Job, engine: &Engine, check_only: bool) -> Processed {
     row.client = record.client.name.clone();
     row.project_number = record.project_number.clone();
     row.audit_type = record.audit_type.label().into();
-    row.audit_start = record.audit.start.chinese();
-    row.audit_end = record.audit.end.chinese();
-    row.score = checked.sheet.total.map(crate::scheme::number).unwrap_or_default();
+    row.audit_start = crate::format::date_half(record.audit.start);
+    row.audit_end = crate::format::date_half(record.audit.end);
+    row.score = checked.sheet.total.map(crate::format::points).unwrap_or_default();
     row.level = checked.sheet.level().map(|l| scheme.levels[l].name.clone()).unwrap_or_default();
-    row.passed = checked.sheet.outcome.map(|_| checked.sheet.passed());
+    row.passed = checked.sheet.outcome.as_ref().map(|_| checked.sheet.passed());
     if checked.has_errors() {
         fail(&mut row, Status::Invalid, &checked.diagnostics);
         return Processed::Finished(row);

@@ -130,26 +130,57 @@ impl Engine {
         })
     }
 
+    /// Typesets a report into a document (its pages, before export).
+    pub fn typeset_report(&self, view: &ReportView) -> Result<PagedDocument, String> {
+        self.typeset(Template::Report, view.to_json(), view.meta.report_date)
+    }
+
     /// Typesets and exports a report in one step.
     pub fn render(&self, view: &ReportView) -> Result<Vec<u8>, String> {
         let date = view.meta.report_date;
-        let document = self.typeset(Template::Report, view.to_json(), date)?;
+        let document = self.typeset_report(view)?;
         self.export(&document, &view.head.project_number, date, Tagging::Tagged)
     }
 }
 
-/// The integer values of the `#metadata(n) <label>` marks in a document, each with the page
-/// (from 1) it landed on.
-pub fn marks(document: &PagedDocument, label: &str) -> Vec<(i64, usize)> {
+/// The values of the `#metadata(..) <label>` marks in a document, each with the page (from 1)
+/// it landed on.
+fn labelled(document: &PagedDocument, label: &str) -> Vec<(Value, usize)> {
     let Some(label) = Label::new(PicoStr::intern(label)) else { return Vec::new() };
     let introspector = document.introspector();
     introspector
         .query(&Selector::Label(label))
         .iter()
         .filter_map(|mark| {
-            let Value::Int(value) = mark.to_packed::<MetadataElem>()?.value else { return None };
+            let value = mark.to_packed::<MetadataElem>()?.value.clone();
             let page = introspector.position(mark.location()?)?.page;
             Some((value, page.get()))
+        })
+        .collect()
+}
+
+/// The integer values of the `#metadata(n) <label>` marks in a document, each with the page
+/// (from 1) it landed on.
+pub fn marks(document: &PagedDocument, label: &str) -> Vec<(i64, usize)> {
+    labelled(document, label)
+        .into_iter()
+        .filter_map(|(value, page)| match value {
+            Value::Int(value) => Some((value, page)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The report template's `keep` marks, each with its page: what must stay together on one
+/// page carries marks of one name (section 6 from its heading to its last signature line, a
+/// lead-in and the line after it, a heading and the line after it, a table row). The layout
+/// tests read them.
+pub fn keep_marks(document: &PagedDocument) -> Vec<(String, usize)> {
+    labelled(document, "keep")
+        .into_iter()
+        .filter_map(|(value, page)| match value {
+            Value::Str(name) => Some((name.to_string(), page)),
+            _ => None,
         })
         .collect()
 }
