@@ -42,17 +42,24 @@ pub struct Profile {
     /// The CB's own signature lines, printed in section 6 after the reference's 报告编制人 and
     /// 编制日期, e.g. 审查组长签字 or 认证机构（盖章）.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(
+        title = "签字行",
+        description = "6 评价结论：报告编制人与编制日期之后由认证机构自定的签字（或盖章）行，例如 审查组长签字、认证机构（盖章）。"
+    )]
     pub signature_lines: Vec<SignatureLine>,
 }
 
 /// A line of section 6 to be signed (or stamped) by hand. 签字行
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "签字行", description = "6 评价结论中的一行签字（或盖章）。")]
 pub struct SignatureLine {
     /// What is signed: 审查组长签字, 认证机构（盖章）.
+    #[schemars(title = "签字项", description = "6 签字行的文字，例如 审查组长签字。")]
     pub label: String,
     /// Leaves room for a seal (盖章) beside the line.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[schemars(title = "盖章", description = "6 在签字行旁留出盖章的位置：true（是）或 false（否）。")]
     pub seal: bool,
 }
 
