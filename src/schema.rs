@@ -101,7 +101,7 @@ pub fn builtin_scheme_rules(schema: &mut Schema) {
                     "title": indicator.name,
                     "description": format!(
                         "2 审查结果：一级指标“{}”下的二级指标“{}”（分值 {}）的得分、excluded（删减）或 derived（按扣分计算）。",
-                        group.name, indicator.name, scheme::number(indicator.max)
+                        group.name, indicator.name, crate::format::points(indicator.max)
                     ),
                 }),
             );
@@ -114,7 +114,7 @@ pub fn builtin_scheme_rules(schema: &mut Schema) {
             json!({
                 "const": level.key,
                 "title": level.name,
-                "description": format!("{}：{} 分以上（含）", level.name, scheme::number(level.min)),
+                "description": format!("{}：{} 分以上（含）", level.name, crate::format::points(level.min)),
             })
         })
         .collect();
