@@ -12,6 +12,7 @@ use std::path::{Component, Path, PathBuf};
 use crate::date::{Date, DateHalf};
 use crate::load::{self, LoadError, Source};
 use crate::record::{AuditType, Changes, Conclusion, Record};
+use crate::schema;
 
 /// Where a record stands in the three-year cycle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -115,7 +116,7 @@ pub fn next_record_file(
 ) -> Result<PathBuf, NextError> {
     let start = start.map(Date::parse).transpose().map_err(NextError::Usage)?;
     let source = Source::read(file).map_err(|d| NextError::Load(LoadError::Unreadable(d)))?;
-    let record: Record = source.parse().map_err(|d| NextError::Load(LoadError::Invalid(vec![d])))?;
+    let record: Record = source.parse().map_err(|d| NextError::Load(LoadError::Invalid(d)))?;
     if let Some(start) = start
         && start <= record.audit.end.date
     {
@@ -145,8 +146,19 @@ pub fn next_record_file(
         next.scheme = Some(relative_to(&load::resolve(file, scheme), out_dir));
     }
     let yaml = serde_saphyr::to_string(&next).map_err(|e| NextError::Usage(format!("无法生成记录：{e}")))?;
+    // The schema line editors read stays first, its path taken from the new record's folder.
+    let modeline = schema::modeline_target(&source.text)
+        .map(|target| {
+            if target.contains("://") {
+                schema::modeline(target)
+            } else {
+                schema::modeline(&relative_to(&load::resolve(file, target), out_dir))
+            }
+        })
+        .map(|line| line + "\n")
+        .unwrap_or_default();
     let text = format!(
-        "# {} 的{}审查记录，由 certreport next 自 {} 生成。\n# 请填写得分（scores）、评价结果（findings）、概述（overview）、内部评价、建议、证书使用与结论，\n# 再运行 certreport check 查看尚缺的内容。\n{yaml}",
+        "{modeline}# {} 的{}审查记录，由 certreport next 自 {} 生成。\n# 请填写得分（scores）、评价结果（findings）、概述（overview）、内部评价、建议、证书使用与结论，\n# 再运行 certreport check 查看尚缺的内容。\n{yaml}",
         next.client.name,
         next.audit_type.label(),
         file.display()

@@ -237,3 +237,53 @@ mod tests {
         assert_eq!(Date::new(3000, 1, 1), None);
     }
 }
+
+/// The JSON Schema of dates and half days, for editors and for the structural check of a
+/// record: a string of the right shape (the calendar itself is checked when parsing).
+mod json_schema {
+    use std::borrow::Cow;
+
+    use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+
+    use super::{Date, DateHalf};
+
+    /// `2025-12-03`.
+    pub const DATE_PATTERN: &str = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$";
+    /// `2025-12-03 am`, `2025-12-03 下午`.
+    pub const DATE_HALF_PATTERN: &str = "^[0-9]{4}-[0-9]{2}-[0-9]{2}[ \t]+(am|pm|AM|PM|上午|下午)$";
+
+    impl JsonSchema for Date {
+        fn schema_name() -> Cow<'static, str> {
+            "Date".into()
+        }
+
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            json_schema!({
+                "type": "string",
+                "format": "date",
+                "pattern": DATE_PATTERN,
+                "title": "日期",
+                "description": "公历日期，写成 YYYY-MM-DD，例如 2025-12-03。",
+                "examples": ["2025-12-03"]
+            })
+        }
+    }
+
+    impl JsonSchema for DateHalf {
+        fn schema_name() -> Cow<'static, str> {
+            "DateHalf".into()
+        }
+
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            json_schema!({
+                "type": "string",
+                "pattern": DATE_HALF_PATTERN,
+                "title": "审查时间（半天）",
+                "description": "日期加上午或下午：YYYY-MM-DD am（上午）或 YYYY-MM-DD pm（下午），例如 2025-12-03 am；也可写 2025-12-03 上午。",
+                "examples": ["2025-12-03 am", "2025-12-03 pm"]
+            })
+        }
+    }
+}
+
+pub use json_schema::{DATE_HALF_PATTERN, DATE_PATTERN};

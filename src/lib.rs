@@ -31,6 +31,7 @@ pub mod pipeline;
 pub mod profile;
 pub mod record;
 pub mod render;
+pub mod schema;
 pub mod scheme;
 pub mod score;
 pub mod validate;

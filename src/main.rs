@@ -97,6 +97,12 @@ enum Command {
         #[arg(long, value_name = "DATE")]
         audit_date: Option<String>,
     },
+    /// Print the JSON Schema of a record, a CB profile or a scoring scheme (输出 JSON Schema).
+    Schema {
+        /// Which file's schema; default: the record's.
+        #[arg(value_enum, default_value = "record")]
+        kind: certreport::schema::Kind,
+    },
 }
 
 /// Where `render` and `watch` write the report.
@@ -165,6 +171,10 @@ fn main() -> ExitCode {
             batch_command(&inputs, &options)
         }
         Command::Next { record, output, audit_date } => next(&record, output, audit_date.as_deref()),
+        Command::Schema { kind } => {
+            print!("{}", kind.text());
+            OK
+        }
     };
     ExitCode::from(code)
 }

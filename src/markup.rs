@@ -15,7 +15,7 @@
 use serde::{Deserialize, Serialize};
 
 /// A prose field of a record, as written.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(transparent)]
 pub struct Prose(pub String);
 

@@ -6,6 +6,7 @@
 
 use std::sync::{Arc, OnceLock};
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::format;
@@ -26,76 +27,114 @@ pub struct LevelRules {
 }
 
 /// A scoring scheme. 评分体系
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    title = "评分体系",
+    description = "评分体系：一级与二级指标、分值、特别扣分与加分规则、星级分数线及评分原则的文字。"
+)]
 pub struct Scheme {
+    #[schemars(title = "标识", description = "评分体系的标识，例如 gbt27922-2011。")]
     pub id: String,
     /// The standard's number, printed the same way everywhere: `GB/T 27922-2011`.
+    #[schemars(title = "标准编号", description = "封面及 1.8：标准编号，例如 GB/T 27922-2011。")]
     pub standard: String,
     /// 《商品售后服务评价体系》
+    #[schemars(title = "标准名称", description = "标准名称，例如 《商品售后服务评价体系》。")]
     pub standard_title: String,
     /// The certified service, e.g. 售后服务; levels print as 五星级售后服务.
+    #[schemars(
+        title = "服务类型",
+        description = "封面及星级：认证的服务，例如 售后服务（星级印作“五星级售后服务”）。"
+    )]
     pub service_type: String,
     /// 一级指标 with their second-level indicators.
+    #[schemars(title = "一级指标", description = "2 审查结果：一级指标及其二级指标。")]
     pub groups: Vec<IndicatorGroup>,
+    #[schemars(title = "特别扣分规则", description = "2 评分原则 c)：特别扣分项的规则。")]
     pub special_deduction: SpecialDeductionRule,
+    #[schemars(title = "特别加分规则", description = "2 评分原则 d)：特别加分项的规则。")]
     pub special_bonus: SpecialBonusRule,
     /// Below this score the evaluation fails.
+    #[schemars(title = "合格分", description = "2 评分结果：低于此分为评价不合格。")]
     pub pass_score: f64,
     /// Ascending by `min`; the lowest is the pass level.
+    #[schemars(title = "星级", description = "2 评分结果：星级及其最低分，由低到高排列。")]
     pub levels: Vec<Level>,
     /// 评分原则说明 a), b), … with placeholders for the rule numbers.
+    #[schemars(
+        title = "评分原则说明",
+        description = "2 评分原则说明 a)、b)……，可含 {deduction_points} 等占位符。"
+    )]
     pub principles: Vec<String>,
 }
 
 /// 一级指标
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "一级指标", description = "2 审查结果：一个一级指标。")]
 pub struct IndicatorGroup {
+    #[schemars(title = "名称", description = "一级指标名称，例如 服务体系。")]
     pub name: String,
     /// 分值 of the first-level indicator.
+    #[schemars(title = "分值", description = "一级指标的分值，须等于其二级指标分值之和。")]
     pub weight: f64,
+    #[schemars(title = "二级指标", description = "此一级指标下的二级指标。")]
     pub indicators: Vec<Indicator>,
 }
 
 /// 二级指标
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "二级指标", description = "2 审查结果：一个二级指标。")]
 pub struct Indicator {
     /// The YAML key records use, e.g. `supervision`.
+    #[schemars(title = "键", description = "记录中 scores 与 deduction 使用的键，例如 supervision。")]
     pub key: String,
     /// 监督
+    #[schemars(title = "名称", description = "二级指标名称，例如 监督。")]
     pub name: String,
     /// 分值
+    #[schemars(title = "分值", description = "二级指标的分值（满分）。")]
     pub max: f64,
 }
 
 /// 特别扣分项
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "特别扣分规则", description = "2 评分原则 c)。")]
 pub struct SpecialDeductionRule {
     /// Points each special deduction costs.
+    #[schemars(title = "每项扣分", description = "每个特别扣分项扣除的分数。")]
     pub points: f64,
     /// This many special deductions or more fail the evaluation.
+    #[schemars(title = "不合格项数", description = "特别扣分项达到此数即评价不合格。")]
     pub fail_count: usize,
 }
 
 /// 特别加分项
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "特别加分规则", description = "2 评分原则 d)。")]
 pub struct SpecialBonusRule {
+    #[schemars(title = "每项加分", description = "每个特别加分项加的分数。")]
     pub points: f64,
+    #[schemars(title = "最多项数", description = "最多计入的特别加分项个数。")]
     pub max_count: usize,
 }
 
 /// 星级
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "星级", description = "2 评分结果：一个星级。")]
 pub struct Level {
     /// The YAML key records use, e.g. `five_star`.
+    #[schemars(title = "键", description = "记录中 scope.level 使用的键，例如 five_star。")]
     pub key: String,
     /// 五星级
+    #[schemars(title = "名称", description = "星级名称，例如 五星级。")]
     pub name: String,
+    #[schemars(title = "最低分", description = "达到此分（含）即为此星级。")]
     pub min: f64,
 }
 

@@ -392,7 +392,7 @@ fn a_score_above_the_indicator_maximum_is_an_error() {
 #[test]
 fn an_unknown_indicator_in_scores_is_an_error() {
     let run = check_example(&[("  supervision: 6", "  supervision: 6\n  marketing: 3")]);
-    let d = run.assert_error("“marketing”不是评分体系", "scores.marketing", run.line("marketing: 3"));
+    let d = run.assert_error("未知的字段“marketing”", "scores.marketing", run.line("marketing: 3"));
     assert!(d.expected.unwrap().contains("supervision"));
 }
 
@@ -650,7 +650,7 @@ fn a_lower_level_with_a_reason_is_accepted() {
 #[test]
 fn an_unknown_level_is_an_error() {
     let run = check_example(&[(SCOPE_TEXT, "  text: 环保类设备销售的售后服务\n  level: six_star")]);
-    let d = run.assert_error("“six_star”不是评分体系的星级", "scope.level", run.line("level: six_star"));
+    let d = run.assert_error("“six_star”不是可选的值", "scope.level", run.line("level: six_star"));
     assert!(d.expected.unwrap().contains("five_star"));
 }
 

@@ -6,6 +6,8 @@
 //! Messages are translated into the users' language here, in one place.
 
 pub mod spans;
+mod structure;
+mod syntax;
 
 use std::fs::{File, OpenOptions};
 use std::io::Read;
@@ -14,10 +16,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 
-use crate::diagnostic::{Diagnostic, Problem, Severity, excerpt};
+use crate::diagnostic::{Diagnostic, Problem, excerpt};
 use crate::profile::Profile;
 use crate::record::Record;
+use crate::schema::HasSchema;
 use crate::scheme::{self, Scheme};
 use spans::{Position, SpanIndex};
 
@@ -72,26 +76,36 @@ impl Source {
         Source { file, text, spans }
     }
 
-    /// Deserializes the whole file as `T`.
-    pub fn parse<T: DeserializeOwned>(&self) -> Result<T, Diagnostic> {
-        let mut failed_path = None;
-        let result = serde_saphyr::with_deserializer_from_str_with_options(
-            &self.text,
-            serde_saphyr::Options::default(),
-            |de| {
-                serde_path_to_error::deserialize(de).map_err(|err| {
-                    failed_path = Some(err.path().to_string());
-                    err.into_inner()
-                })
-            },
-        );
-        result.map_err(|err| {
-            // serde_path_to_error writes `?` for a key it could not read: keep what precedes it.
-            let path = failed_path
-                .map(|p| p.split(".?").next().unwrap_or_default().to_owned())
-                .filter(|p| p != "." && p != "?")
-                .unwrap_or_default();
-            self.translate(&err, path)
+    /// Reads the file as a YAML tree. A syntax error, a duplicate key or a breach of the
+    /// budgets (alias bombs, runaway nesting) is the one error.
+    pub fn tree(&self) -> Result<Value, Diagnostic> {
+        serde_saphyr::from_str_with_options(&self.text, serde_saphyr::Options::default())
+            .map_err(|err| self.syntax_error(&err))
+    }
+
+    /// Deserializes the whole file as `T`. Every structural problem — unknown keys, wrong
+    /// types, missing fields, anywhere in the file — is returned at once, checked against the
+    /// schema generated from `T`; only a file of the right shape is read into `T`.
+    pub fn parse<T: DeserializeOwned + HasSchema>(&self) -> Result<T, Vec<Diagnostic>> {
+        let tree = self.tree().map_err(|d| vec![d])?;
+        let problems = structure::check(&tree, T::KIND);
+        if !problems.is_empty() {
+            let mut diagnostics: Vec<Diagnostic> =
+                problems.into_iter().map(|p| self.place_structural(p)).collect();
+            diagnostics.sort_by_key(|d| (d.line, d.column));
+            return Err(diagnostics);
+        }
+        serde_path_to_error::deserialize(tree).map_err(|err| {
+            let path = err.path().to_string();
+            let path = if path == "." { String::new() } else { path };
+            let message = err.into_inner().to_string();
+            // Our own types explain themselves in Chinese (dates that do not exist, …).
+            let message = if message.chars().any(|c| c > '\u{2e80}') {
+                message
+            } else {
+                "这里的值无法读入".into()
+            };
+            vec![self.place(Problem::error(path, message).code("invalid-value"))]
         })
     }
 
@@ -99,6 +113,24 @@ impl Source {
     pub fn place(&self, problem: Problem) -> Diagnostic {
         let position = self.spans.locate(&problem.path);
         self.diagnostic(problem, position)
+    }
+
+    /// Places a structural problem. A required field the file does not have may be written
+    /// after all, at an indentation that put it outside its mapping: that is said instead.
+    fn place_structural(&self, problem: Problem) -> Diagnostic {
+        if !self.spans.contains(&problem.path) {
+            let (parent, field) = problem.path.rsplit_once('.').unwrap_or(("", problem.path.as_str()));
+            if let Some(position) = self.misindented_key(parent, field) {
+                let problem = Problem::error(
+                    problem.path.clone(),
+                    format!("YAML 格式错误：字段“{field}”的缩进与同一层的其它字段不一致，因此没有被读入"),
+                )
+                .expected("与同一层的其它字段左对齐（用空格缩进）")
+                .code("misindented-key");
+                return self.diagnostic(problem, position);
+            }
+        }
+        self.place(problem)
     }
 
     fn diagnostic(&self, problem: Problem, position: Position) -> Diagnostic {
@@ -115,104 +147,43 @@ impl Source {
         }
     }
 
-    /// Turns a deserializer error into a diagnostic in Chinese.
-    fn translate(&self, err: &serde_saphyr::Error, mut path: String) -> Diagnostic {
+    /// A reader error (syntax, duplicate key, budget) in Chinese, where the mistake is.
+    fn syntax_error(&self, err: &serde_saphyr::Error) -> Diagnostic {
         use serde_saphyr::Error as E;
         let mut inner = err.without_snippet();
         // An error met while replaying an alias wraps the real one.
         while let E::AliasError { error, .. } = inner {
             inner = error.without_snippet();
         }
-        let quoted = |names: &[&str]| names.join("、");
-        let (message, expected) = match inner {
-            E::SerdeUnknownField { field, expected, .. } => {
-                // The tracked path already ends at the unknown key.
-                if !path.ends_with(field.as_str()) {
-                    path = join(&path, field);
-                }
-                (format!("未知的字段“{field}”"), Some(format!("以下字段之一：{}", quoted(expected))))
-            }
-            E::SerdeMissingField { field, .. } => {
-                let parent = path.clone();
-                path = join(&path, field);
-                if let Some(position) = self.misindented_key(&parent, field) {
-                    let problem = Problem::error(
-                        path,
-                        format!("YAML 格式错误：字段“{field}”的缩进与同一层的其它字段不一致，因此没有被读入"),
-                    )
-                    .expected("与同一层的其它字段左对齐（用空格缩进）")
-                    .code("misindented-key");
-                    return self.diagnostic(problem, position);
-                }
-                (format!("缺少必填字段“{field}”"), None)
-            }
-            E::SerdeUnknownVariant { variant, expected, .. } => {
-                (format!("“{variant}”不是可选的值"), Some(format!("以下之一：{}", quoted(expected))))
-            }
-            E::SerdeInvalidType { unexpected, expected, .. }
-            | E::SerdeInvalidValue { unexpected, expected, .. } => (
-                format!("这里的值（{}）类型不对", describe_unexpected(unexpected)),
-                Some(describe_expected(expected)),
-            ),
-            E::SerdeInvalidLength { expected, .. } => {
-                ("列表的项数不对".to_owned(), Some(describe_expected(expected)))
-            }
-            E::InvalidScalar { ty, .. } => ("这里的值类型不对".to_owned(), Some(describe_expected(ty))),
-            E::Unexpected { expected, .. }
-                if expected.contains("sequence") || expected.contains("mapping") =>
-            {
-                ("这里的值类型不对".to_owned(), Some(describe_expected(expected)))
-            }
-            E::NullIntoString { .. } => ("这里不能为空".to_owned(), Some("一段文字".to_owned())),
+        let (code, message, expected, position) = match inner {
             E::DuplicateMappingKey { key, .. } => (
+                "duplicate-key",
                 format!("字段“{}”写了两次", key.as_deref().unwrap_or("?")),
-                Some("每个字段只写一次".to_owned()),
+                "每个字段只写一次".to_owned(),
+                None,
             ),
             E::Budget { .. } => (
+                "too-complex",
                 "文件结构超出了允许的规模（嵌套过深、别名展开过多或条目过多）".to_owned(),
-                Some("一份普通的审查记录".to_owned()),
+                "一份普通的审查记录".to_owned(),
+                None,
             ),
-            E::Message { msg, .. } => (msg.clone(), None),
-            E::Eof { .. } => ("文件是空的，或在应有内容处结束".to_owned(), None),
-            other => (
-                format!("YAML 格式错误：{}", other.render_with_options(plain_render())),
-                Some("合法的 YAML：注意缩进（用空格，不用 Tab）、冒号后加空格、引号成对".to_owned()),
-            ),
+            other => match syntax::translate(&self.text, other) {
+                Some(syntax) => {
+                    ("syntax", format!("YAML 格式错误：{}", syntax.message), syntax.expected, syntax.position)
+                }
+                None => {
+                    ("syntax", "YAML 格式错误：文件无法解析".to_owned(), syntax::GENERAL.to_owned(), None)
+                }
+            },
         };
-        let missing = matches!(inner, E::SerdeMissingField { .. });
-        let position = match err.location() {
-            // A missing field is placed where the rules place one: at the mapping that lacks it.
-            _ if missing => self.spans.locate(&path),
-            Some(location) if location.line() > 0 => {
-                Position { line: location.line() as usize, column: (location.column() as usize).max(1) }
-            }
-            _ => self.spans.locate(&path),
-        };
-        let problem = Problem { severity: Severity::Error, code: code_of(inner), path, message, expected };
-        self.diagnostic(problem, position)
-    }
-}
-
-/// The code of a deserializer error (see [`Diagnostic::code`]).
-fn code_of(err: &serde_saphyr::Error) -> &'static str {
-    use serde_saphyr::Error as E;
-    match err {
-        E::SerdeUnknownField { .. } => "unknown-field",
-        E::SerdeMissingField { .. } => "missing-field",
-        E::SerdeUnknownVariant { .. } => "unknown-value",
-        E::SerdeInvalidType { .. }
-        | E::SerdeInvalidValue { .. }
-        | E::InvalidScalar { .. }
-        | E::NullIntoString { .. } => "wrong-type",
-        E::Unexpected { expected, .. } if expected.contains("sequence") || expected.contains("mapping") => {
-            "wrong-type"
-        }
-        E::SerdeInvalidLength { .. } => "wrong-length",
-        E::DuplicateMappingKey { .. } => "duplicate-key",
-        E::Budget { .. } => "too-complex",
-        E::Message { .. } => "invalid-value",
-        E::Eof { .. } => "empty-file",
-        _ => "syntax",
+        let reported = inner
+            .location()
+            .or_else(|| err.location())
+            .filter(|l| l.line() > 0)
+            .map(|l| Position { line: l.line() as usize, column: (l.column() as usize).max(1) });
+        let position = position.or(reported).unwrap_or(Position::START);
+        self.diagnostic(Problem::error("", message).expected(expected).code(code), position)
     }
 }
 
@@ -241,58 +212,6 @@ impl Source {
             }
         }
         None
-    }
-}
-
-fn plain_render() -> serde_saphyr::RenderOptions<'static> {
-    let mut options = serde_saphyr::RenderOptions::default();
-    options.snippets = serde_saphyr::SnippetMode::Off;
-    options
-}
-
-fn join(path: &str, field: &str) -> String {
-    if path.is_empty() { field.to_owned() } else { format!("{path}.{field}") }
-}
-
-/// What serde calls the value it found, in words.
-fn describe_unexpected(unexpected: &str) -> String {
-    if let Some(rest) = unexpected.strip_prefix("string ") {
-        return format!("文字 {rest}");
-    }
-    match unexpected {
-        "map" => "一组键值".into(),
-        "sequence" => "列表".into(),
-        "unit value" | "null" => "空值".into(),
-        _ if unexpected.starts_with("integer") || unexpected.starts_with("floating point") => {
-            format!("数字 {}", unexpected.rsplit(' ').next().unwrap_or(""))
-        }
-        _ if unexpected.starts_with("boolean") => {
-            format!("真假值 {}", unexpected.rsplit(' ').next().unwrap_or(""))
-        }
-        _ => unexpected.into(),
-    }
-}
-
-/// What serde's visitors say they expect, in words. Our own types already speak Chinese.
-fn describe_expected(expected: &str) -> String {
-    match expected {
-        "a string" => "一段文字".into(),
-        "a boolean" => "true（是）或 false（否）".into(),
-        "a sequence" | "sequence start" => "一个列表（每项以“- ”开头）".into(),
-        "f64" | "f32" | "floating point" => "一个数字".into(),
-        "boolean" => "true（是）或 false（否）".into(),
-        _ if expected.contains("integer") => "一个整数".into(),
-        "u8" | "u16" | "u32" | "u64" | "usize" | "i64" | "i32" => "一个整数".into(),
-        _ if expected.starts_with("struct ")
-            || expected.starts_with("a map")
-            || expected.contains("mapping") =>
-        {
-            "一组“字段: 值”（下一行缩进书写）".into()
-        }
-        _ if expected.starts_with("variant identifier") || expected.starts_with("enum ") => {
-            "可选值之一".into()
-        }
-        _ => expected.into(),
     }
 }
 
@@ -349,10 +268,10 @@ pub fn load_record(file: &Path) -> Result<LoadedRecord, LoadError> {
 
 /// Loads a record already read into memory; its profile and scheme are read relative to it.
 pub fn load_source(source: Source) -> Result<LoadedRecord, LoadError> {
-    let record: Record = source.parse().map_err(|d| LoadError::Invalid(vec![d]))?;
+    let record: Record = source.parse().map_err(LoadError::Invalid)?;
     let mut problems = Vec::new();
     let profile = load_referenced(&source, "profile", &record.profile, Source::parse::<Profile>)
-        .map_err(|d| problems.push(d))
+        .map_err(|d| problems.extend(d))
         .ok();
     let scheme = match &record.scheme {
         None => Ok(Scheme::builtin()),
@@ -360,19 +279,21 @@ pub fn load_source(source: Source) -> Result<LoadedRecord, LoadError> {
         Some(name) if name.ends_with(".yaml") || name.ends_with(".yml") => {
             load_referenced(&source, "scheme", name, scheme_from)
         }
-        Some(name) => Err(source.place(
-            Problem::error("scheme", format!("没有名为“{name}”的内置评分体系"))
-                .expected(format!("{}，或一个 .yaml 评分体系文件的路径", scheme::BUILTIN_ID))
-                .code("unknown-scheme"),
-        )),
+        Some(name) => Err(vec![
+            source.place(
+                Problem::error("scheme", format!("没有名为“{name}”的内置评分体系"))
+                    .expected(format!("{}，或一个 .yaml 评分体系文件的路径", scheme::BUILTIN_ID))
+                    .code("unknown-scheme"),
+            ),
+        ]),
     }
-    .map_err(|d| problems.push(d))
+    .map_err(|d| problems.extend(d))
     .ok();
     let previous = match &record.previous {
         None => Ok(None),
         Some(name) => load_referenced(&source, "previous", name, Source::parse::<Record>).map(Some),
     }
-    .map_err(|d| problems.push(d))
+    .map_err(|d| problems.extend(d))
     .ok();
     match (profile, scheme, previous) {
         (Some(profile), Some(scheme), Some(previous)) => {
@@ -383,15 +304,15 @@ pub fn load_source(source: Source) -> Result<LoadedRecord, LoadError> {
 }
 
 /// Loads a scheme file and checks that it is consistent.
-pub fn load_scheme(file: &Path) -> Result<Arc<Scheme>, Diagnostic> {
-    scheme_from(&Source::read(file)?)
+pub fn load_scheme(file: &Path) -> Result<Arc<Scheme>, Vec<Diagnostic>> {
+    scheme_from(&Source::read(file).map_err(|d| vec![d])?)
 }
 
 /// A scheme from a file read into memory, checked.
-fn scheme_from(source: &Source) -> Result<Arc<Scheme>, Diagnostic> {
+fn scheme_from(source: &Source) -> Result<Arc<Scheme>, Vec<Diagnostic>> {
     let scheme: Scheme = source.parse()?;
     scheme.check().map_err(|why| {
-        source.place(Problem::error("", format!("评分体系不一致：{why}")).code("inconsistent-scheme"))
+        vec![source.place(Problem::error("", format!("评分体系不一致：{why}")).code("inconsistent-scheme"))]
     })?;
     Ok(Arc::new(scheme))
 }
@@ -409,8 +330,8 @@ fn load_referenced<T>(
     source: &Source,
     field: &str,
     name: &str,
-    parse: impl FnOnce(&Source) -> Result<T, Diagnostic>,
-) -> Result<T, Diagnostic> {
+    parse: impl FnOnce(&Source) -> Result<T, Vec<Diagnostic>>,
+) -> Result<T, Vec<Diagnostic>> {
     let at_field = |why: String| {
         source.place(
             Problem::error(field, format!("{}：{why}", excerpt(name, 200)))
@@ -420,23 +341,29 @@ fn load_referenced<T>(
     };
     let file = resolve(&source.file, name);
     if !is_yaml_name(&file) {
-        return Err(at_field("只能引用 .yaml 或 .yml 文件".into()));
+        return Err(vec![at_field("只能引用 .yaml 或 .yml 文件".into())]);
     }
     match std::fs::canonicalize(&file) {
         Ok(target) if !is_yaml_name(&target) => {
-            return Err(at_field(format!(
+            return Err(vec![at_field(format!(
                 "链接指向的 {} 不是 .yaml 或 .yml 文件",
                 excerpt(&target.display().to_string(), 200)
-            )));
+            ))]);
         }
         _ => {}
     }
-    let referenced = Source::read(&file).map_err(|unreadable| at_field(unreadable.message))?;
-    parse(&referenced).map_err(|mut diagnostic| {
-        diagnostic.message = excerpt(&diagnostic.message, REFERENCED_EXCERPT);
-        diagnostic.path = excerpt(&diagnostic.path, REFERENCED_EXCERPT);
-        diagnostic.source_line = diagnostic.source_line.map(|line| excerpt(&line, REFERENCED_EXCERPT));
-        diagnostic
+    let referenced = Source::read(&file).map_err(|unreadable| vec![at_field(unreadable.message)])?;
+    parse(&referenced).map_err(|diagnostics| {
+        diagnostics
+            .into_iter()
+            .map(|mut diagnostic| {
+                diagnostic.message = excerpt(&diagnostic.message, REFERENCED_EXCERPT);
+                diagnostic.path = excerpt(&diagnostic.path, REFERENCED_EXCERPT);
+                diagnostic.source_line =
+                    diagnostic.source_line.map(|line| excerpt(&line, REFERENCED_EXCERPT));
+                diagnostic
+            })
+            .collect()
     })
 }
 
@@ -456,17 +383,52 @@ pub fn resolve(record_file: &Path, name: &str) -> PathBuf {
 mod tests {
     use super::*;
 
-    fn parse(text: &str) -> Diagnostic {
+    fn parse(text: &str) -> Vec<Diagnostic> {
         Source::new("r.yaml".into(), text.into()).parse::<Record>().unwrap_err()
     }
 
     #[test]
     fn an_unknown_key_names_its_path_once() {
-        let d = parse("profile: p.yaml\nclient:\n  fax: 1\n");
+        let all = parse("profile: p.yaml\nclient:\n  fax: 1\n");
+        let d = all.iter().find(|d| d.message.contains("未知的字段“fax”")).expect("the unknown key");
         assert_eq!(d.path, "client.fax");
         assert_eq!((d.line, d.column), (3, 3));
-        assert!(d.message.contains("未知的字段“fax”"));
-        assert!(d.expected.unwrap().contains("registered_address"));
+        assert!(d.expected.as_deref().unwrap().contains("registered_address"));
+        assert_eq!(all.iter().filter(|d| d.path == "client.fax").count(), 1);
+    }
+
+    #[test]
+    fn every_structural_problem_is_reported_at_once() {
+        let all = parse(
+            "profile: p.yaml\nproject_number: x\naudit_type: yearly\nclient:\n  contact:\n    phon: \"1\"\noverveiw: {}\n",
+        );
+        let paths: Vec<&str> = all.iter().map(|d| d.path.as_str()).collect();
+        for path in [
+            "audit_type",
+            "client.contact.phon",
+            "client.contact.person",
+            "client.name",
+            "overveiw",
+            "scope",
+            "audit",
+        ] {
+            assert!(paths.contains(&path), "{path} in {paths:?}");
+        }
+        let typo = all.iter().find(|d| d.path == "client.contact.phon").unwrap();
+        assert!(typo.message.contains("是否应为 phone？"), "{typo:?}");
+        assert_eq!((typo.line, typo.column), (6, 5));
+        let overview = all.iter().find(|d| d.path == "overveiw").unwrap();
+        assert!(overview.message.contains("是否应为 overview？"), "{overview:?}");
+    }
+
+    #[test]
+    fn a_date_that_does_not_exist_is_refused_after_the_shape_is_right() {
+        let text = "profile: p.yaml\nproject_number: x\naudit_type: initial\nclient: {name: a, registered_address: b, audit_address: c, contact: {person: d, phone: \"1\"}}\nscope: {text: t}\naudit: {method: on_site, start: 2025-02-30 am, end: 2025-12-03 pm, team: [], sampling: s}\n";
+        let all = parse(text);
+        assert_eq!(all.len(), 1, "{all:?}");
+        assert!(all[0].message.contains("在日历中不存在"), "{all:?}");
+        assert_eq!(all[0].path, "audit.start");
+        assert_eq!(all[0].line, 6);
     }
 
     #[test]
@@ -478,14 +440,14 @@ mod tests {
         }
         text.push_str("bomb: *a11\n");
         let source = Source::new("r.yaml".into(), text);
-        let d = source.parse::<serde_json::Value>().unwrap_err();
+        let d = source.tree().unwrap_err();
         assert!(d.message.contains("超出了允许的规模"), "{}", d.message);
     }
 
     #[test]
     fn a_syntax_error_names_its_line() {
-        let d = parse("profile: p.yaml\nproject_number: \"unclosed\naudit_type: initial\n");
-        assert!(d.line >= 2, "{d:?}");
+        let d = &parse("profile: p.yaml\nproject_number: \"unclosed\naudit_type: initial\n")[0];
+        assert_eq!((d.line, d.column), (2, 17), "{d:?}");
         assert!(d.message.starts_with("YAML 格式错误"), "{}", d.message);
     }
 }
