@@ -130,7 +130,7 @@ fn diagnostics(stderr: &str) -> Vec<(String, usize, String, String)> {
         } else if let Some(last) = found.last_mut() {
             let line = line.trim_start();
             if let Some(at) = line.strip_prefix("--> ") {
-                last.1 = at.rsplitn(3, ':').nth(1).and_then(|n| n.parse().ok()).unwrap_or(0);
+                last.1 = at.rsplit(':').nth(1).and_then(|n| n.parse().ok()).unwrap_or(0);
             } else if let Some(path) = line.strip_prefix("= 字段：") {
                 last.2 = path.to_owned();
             } else if let Some(expected) = line.strip_prefix("= 应为：") {

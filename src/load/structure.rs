@@ -41,7 +41,7 @@ pub fn check(document: &Value, kind: Kind) -> Vec<Problem> {
     found
         .into_iter()
         .map(|(problem, _)| problem)
-        .filter(|p| !(meant.contains(&p.path) && !document_has(document, &p.path)))
+        .filter(|p| !meant.contains(&p.path) || document_has(document, &p.path))
         .filter(|p| seen.insert((p.path.clone(), p.message.clone())))
         .collect()
 }
