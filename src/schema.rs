@@ -165,7 +165,11 @@ mod tests {
                 }
             }
             match value {
-                Value::Object(map) => map.iter().for_each(|(k, v)| walk(v, &format!("{at}/{k}"), missing)),
+                // `if`/`then` only narrow properties defined (and titled) elsewhere.
+                Value::Object(map) => map
+                    .iter()
+                    .filter(|(k, _)| !matches!(k.as_str(), "if" | "then" | "else"))
+                    .for_each(|(k, v)| walk(v, &format!("{at}/{k}"), missing)),
                 Value::Array(items) => items.iter().for_each(|v| walk(v, at, missing)),
                 _ => {}
             }

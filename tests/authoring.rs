@@ -71,7 +71,7 @@ fn check_json_lists_every_problem_with_its_place_and_code() {
 fn check_json_codes_the_loaders_kinds_of_problem() {
     let ws = Workspace::new();
     ws.example_with("unknown.yaml", &[("    phone: \"19123050876\"", "    phon: \"19123050876\"")]);
-    ws.example_with("type.yaml", &[("  delivery: 4", "  delivery: four")]);
+    ws.example_with("type.yaml", &[("project_number: 20913-2024-SA", "project_number: [20913, 2024]")]);
     ws.example_with("syntax.yaml", &[("  sampling: >-", "  sampling: \"unclosed")]);
     let (code, json) =
         check_json(&["unknown.yaml", "type.yaml", "syntax.yaml", "missing.yaml"], ws.dir.path());

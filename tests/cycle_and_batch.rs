@@ -307,6 +307,6 @@ fn a_long_summary_table_fills_every_page_and_lists_every_row_once() {
         assert!(index == last || expected, "rows per page: {rows_per_page:?}");
     }
     let compact = pdf_text_compact(&pdf);
-    assert!(compact.contains("300in/r300.yaml记录有误in/r300.yaml:7:13:"), "the broken record is listed");
+    assert!(compact.contains("300in/r300.yaml记录有误in/r300.yaml:8:1:"), "the broken record is listed");
     assert!(compact.contains("600测试客户600有限公司20913-2024-SA保持认证95五星级通过成功"));
 }

@@ -146,7 +146,7 @@ fn characters_without_a_glyph_and_bidi_controls_stop_render_and_check() {
             let err = stderr(&output);
             assert_eq!(output.status.code(), Some(1), "{command} {to}: {err}");
             assert!(err.contains(code) && err.contains("字段：client.name"), "{command} {to}: {err}");
-            assert!(err.contains("r.yaml:12:"), "{command} {to}: the line is named: {err}");
+            assert!(err.contains("r.yaml:13:"), "{command} {to}: the line is named: {err}");
             assert_no_raw_controls(&err);
         }
         assert!(!ws.path("r.pdf").exists(), "no report for {to}");
@@ -324,10 +324,10 @@ fn batch_reports_are_pdf_a_and_the_summary_table_plain() {
     ws.example_with("in/a.yaml", &[("profile: cb-profile.yaml", "profile: ../cb-profile.yaml")]);
     let output = certreport_in_time(&["batch", "in", "--out-dir", "out"], ws.dir.path());
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert_eq!(pdfa_identification(&ws.path("out/a.pdf")), Some(("2".into(), "A".into())));
+    assert_eq!(pdfa_identification(&ws.path("out/reports/a.pdf")), Some(("2".into(), "A".into())));
     assert_eq!(pdfa_identification(&ws.path("out/summary.pdf")), None);
     let output =
         certreport_in_time(&["batch", "in", "--out-dir", "out2", "--pdf-standard", "a-2b"], ws.dir.path());
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert_eq!(pdfa_identification(&ws.path("out2/a.pdf")), Some(("2".into(), "B".into())));
+    assert_eq!(pdfa_identification(&ws.path("out2/reports/a.pdf")), Some(("2".into(), "B".into())));
 }
