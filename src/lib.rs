@@ -24,6 +24,7 @@ pub mod decision;
 pub mod diagnostic;
 pub mod files;
 pub mod format;
+pub mod init;
 pub mod load;
 pub mod markup;
 pub mod output;
