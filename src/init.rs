@@ -235,8 +235,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_record_section_is_in_the_starter_of_a_follow_up_audit() {
-        let fields = fields(AuditType::Recertification, DEFAULT_PROFILE);
+    fn every_record_section_is_in_the_starter_of_a_surveillance_audit() {
+        let fields = fields(AuditType::Surveillance, DEFAULT_PROFILE);
         let properties = Kind::Record.schema()["properties"].as_object().unwrap();
         for name in properties.keys() {
             assert!(fields.iter().any(|(path, _)| path == name), "{name} is in the starter");
