@@ -188,7 +188,7 @@ fn default_output(file: &Path, year: u16, next_year: u16) -> PathBuf {
 
 /// `target` as a path relative to `dir` where both are relative or both absolute; otherwise
 /// the absolute path.
-fn relative_to(target: &Path, dir: &Path) -> String {
+pub fn relative_to(target: &Path, dir: &Path) -> String {
     let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_owned());
     let (target, dir) = (absolute(target), absolute(dir));
     let t: Vec<Component> = target.components().collect();

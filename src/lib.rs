@@ -13,7 +13,8 @@
 //!
 //! [`pipeline`] strings the first three together for the CLI and for embedders; [`output`]
 //! writes files atomically; [`format`] writes every number and date the report prints;
-//! [`check`] gives `check`'s findings as JSON; [`watch`] re-renders a record as it is edited.
+//! [`check`] gives `check`'s findings as JSON; [`watch`] re-renders a record as it is edited;
+//! [`init`] writes a commented starter record.
 
 pub mod batch;
 pub mod changes;
@@ -24,6 +25,7 @@ pub mod decision;
 pub mod diagnostic;
 pub mod files;
 pub mod format;
+pub mod init;
 pub mod load;
 pub mod markup;
 pub mod output;

@@ -97,6 +97,18 @@ enum Command {
         #[arg(long, value_name = "DATE")]
         audit_date: Option<String>,
     },
+    /// Write a commented starter record for a new audit; never overwrites (新建审查记录).
+    Init {
+        /// The audit type: initial, surveillance or recertification.
+        #[arg(long = "type", value_enum, default_value = "initial")]
+        audit_type: certreport::record::AuditType,
+        /// The CB profile file, from the current folder; default: cb-profile.yaml beside the record.
+        #[arg(long, value_name = "FILE")]
+        profile: Option<PathBuf>,
+        /// The record to write.
+        #[arg(short, long, default_value = certreport::init::DEFAULT_OUTPUT)]
+        output: PathBuf,
+    },
     /// Print the JSON Schema of a record, a CB profile or a scoring scheme (输出 JSON Schema).
     Schema {
         /// Which file's schema; default: the record's.
@@ -171,6 +183,7 @@ fn main() -> ExitCode {
             batch_command(&inputs, &options)
         }
         Command::Next { record, output, audit_date } => next(&record, output, audit_date.as_deref()),
+        Command::Init { audit_type, profile, output } => init(&output, audit_type, profile.as_deref()),
         Command::Schema { kind } => {
             print!("{}", kind.text());
             OK
@@ -328,6 +341,22 @@ fn next(record: &Path, output: Option<PathBuf>, audit_date: Option<&str>) -> u8 
         }
         Err(cycle::NextError::Load(error)) => load_failure(&error),
         Err(cycle::NextError::Usage(why)) => {
+            eprintln!("错误：{why}");
+            USAGE_OR_IO
+        }
+    }
+}
+
+fn init(output: &Path, audit_type: certreport::record::AuditType, profile: Option<&Path>) -> u8 {
+    match certreport::init::write_starter(output, audit_type, profile) {
+        Ok(()) => {
+            println!(
+                "已生成审查记录 {}：请逐项填写，再运行 certreport check 查看尚缺的内容",
+                output.display()
+            );
+            OK
+        }
+        Err(why) => {
             eprintln!("错误：{why}");
             USAGE_OR_IO
         }

@@ -144,7 +144,7 @@ pub struct Record {
 }
 
 /// 审查类型
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
 #[schemars(title = "审查类型", description = "封面及 1.7：初次认证、保持认证（监督审查）或再认证。")]
 pub enum AuditType {
