@@ -122,6 +122,15 @@ fn a_valid_fixture_is_also_a_valid_record() {
 }
 
 /// `check`'s diagnostics: (message, position line, path, expected).
+/// The diagnostic of `found` at a YAML path; the test fails, showing `stderr`, without one.
+fn at_path<'a>(
+    found: &'a [(String, usize, String, String)],
+    path: &str,
+    stderr: &str,
+) -> &'a (String, usize, String, String) {
+    found.iter().find(|d| d.2 == path).unwrap_or_else(|| panic!("{path}: {stderr}"))
+}
+
 fn diagnostics(stderr: &str) -> Vec<(String, usize, String, String)> {
     let mut found: Vec<(String, usize, String, String)> = Vec::new();
     for line in stderr.lines() {
@@ -186,8 +195,7 @@ fn closed_sets_are_named_in_the_reports_words() {
     let err = stderr(&output);
     let found = diagnostics(&err);
     assert_eq!(found.len(), 5, "{err}");
-    let expected =
-        |path: &str| found.iter().find(|d| d.2 == path).unwrap_or_else(|| panic!("{path}: {err}")).3.clone();
+    let expected = |path: &str| at_path(&found, path, &err).3.clone();
     assert!(expected("audit_type").contains("surveillance（保持认证）"), "{err}");
     assert!(expected("audit.method").contains("on_site（现场审核）"), "{err}");
     assert!(expected("audit.team[0].role").contains("leader（组长）"), "{err}");
@@ -201,8 +209,7 @@ fn dates_half_days_and_phones_are_explained() {
     let output = certreport(&["check", "tests/fixtures/broken/dates-and-phones.yaml"], &repo(""));
     let err = stderr(&output);
     let found = diagnostics(&err);
-    let message =
-        |path: &str| found.iter().find(|d| d.2 == path).unwrap_or_else(|| panic!("{path}: {err}")).clone();
+    let message = |path: &str| at_path(&found, path, &err).clone();
     assert!(message("audit.start").0.contains("不是有效的审查时间"), "{err}");
     assert!(message("audit.start").3.contains("上午"), "{err}");
     assert!(message("audit.previous_end").0.contains("YYYY-MM-DD"), "{err}");
