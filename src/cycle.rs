@@ -10,6 +10,7 @@
 use std::path::{Component, Path, PathBuf};
 
 use crate::date::{Date, DateHalf};
+use crate::diagnostic::{io_reason, shown};
 use crate::load::{self, LoadError, Source};
 use crate::record::{AuditType, Changes, Conclusion, Record};
 use crate::schema;
@@ -165,7 +166,7 @@ pub fn next_record_file(
     );
     crate::output::write_new(&output, text.as_bytes()).map_err(|e| match e.kind() {
         std::io::ErrorKind::AlreadyExists => exists(&output),
-        _ => NextError::Usage(format!("无法写入 {}：{e}", output.display())),
+        _ => NextError::Usage(format!("无法写入 {}：{}", shown(&output), io_reason(&e))),
     })?;
     Ok(output)
 }

@@ -123,9 +123,8 @@ impl Diagnostic {
 
     /// `file:line:column`, or only the file when the problem has no position (escaped).
     pub fn position(&self) -> String {
-        let file = self.file.display().to_string();
-        let file = escape_controls(&file);
-        if self.line == 0 { file.into_owned() } else { format!("{file}:{}:{}", self.line, self.column) }
+        let file = shown(&self.file);
+        if self.line == 0 { file } else { format!("{file}:{}:{}", self.line, self.column) }
     }
 
     /// One line for summaries: `file:12:3: 字段 audit.team：message` (escaped).
@@ -154,6 +153,55 @@ pub fn is_bidi_control(c: char) -> bool {
 /// The text with every control character and bidirectional control written as `<U+XXXX>`.
 pub fn escape_controls(text: &str) -> Cow<'_, str> {
     escape_except(text, |_| false)
+}
+
+/// [`escape_controls`], keeping newlines and tabs: for text of several lines.
+pub fn escape_controls_in_lines(text: &str) -> Cow<'_, str> {
+    escape_except(text, |c| c == '\n' || c == '\t')
+}
+
+/// A path as messages and summaries show it: escaped.
+pub fn shown(path: &Path) -> String {
+    escape_controls(&path.display().to_string()).into_owned()
+}
+
+/// Why an operating-system call failed, in Chinese, with the system's error number for
+/// whoever reads the logs: `文件名过长（os error 36）`.
+pub fn io_reason(error: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let reason = match error.kind() {
+        _ if error.raw_os_error() == Some(libc::ELOOP) => "符号链接构成循环",
+        K::NotFound => "文件或文件夹不存在",
+        K::PermissionDenied => "没有权限",
+        K::AlreadyExists => "已存在",
+        K::IsADirectory => "是一个文件夹",
+        K::NotADirectory => "路径中有一项不是文件夹",
+        K::DirectoryNotEmpty => "文件夹不是空的",
+        K::StorageFull => "磁盘空间已满",
+        K::QuotaExceeded => "超出磁盘配额",
+        K::ReadOnlyFilesystem => "所在的文件系统只读",
+        K::InvalidFilename => "文件名无效或过长",
+        K::FileTooLarge => "文件过大",
+        K::ResourceBusy | K::ExecutableFileBusy => "文件正被占用",
+        K::WouldBlock => "文件此刻无法读写（不是普通文件？）",
+        K::Interrupted => "操作被中断",
+        K::CrossesDevices => "不能跨文件系统移动",
+        K::TooManyLinks => "链接过多",
+        K::StaleNetworkFileHandle | K::NetworkDown | K::HostUnreachable | K::NetworkUnreachable => {
+            "网络文件系统不可用"
+        }
+        K::InvalidInput if error.to_string().contains("NUL") => "文件名中含有 NUL 字符",
+        K::InvalidInput => "参数无效",
+        K::InvalidData => "内容无效",
+        K::UnexpectedEof => "文件意外结束",
+        K::OutOfMemory => "内存不足",
+        K::Unsupported => "系统不支持此操作",
+        _ => "系统错误",
+    };
+    match error.raw_os_error() {
+        Some(code) => format!("{reason}（os error {code}）"),
+        None => reason.to_owned(),
+    }
 }
 
 /// [`escape_controls`], keeping the characters `keep` accepts.

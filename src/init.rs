@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use crate::diagnostic::{io_reason, shown};
 use crate::record::AuditType;
 use crate::schema::{self, Kind};
 use crate::scheme::Scheme;
@@ -40,7 +41,7 @@ impl std::fmt::Display for InitError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             InitError::Exists(path) => write!(f, "{} 已存在，不会覆盖：请用 -o 指定新文件名", path.display()),
-            InitError::Io(path, e) => write!(f, "无法写入 {}：{e}", path.display()),
+            InitError::Io(path, e) => write!(f, "无法写入 {}：{}", shown(path), io_reason(e)),
         }
     }
 }

@@ -14,7 +14,7 @@
 //! [`pipeline`] strings the first three together for the CLI and for embedders; [`output`]
 //! writes files atomically; [`format`] writes every number and date the report prints;
 //! [`check`] gives `check`'s findings as JSON; [`watch`] re-renders a record as it is edited;
-//! [`init`] writes a commented starter record.
+//! [`init`] writes a commented starter record; [`terminal`] prints every line, escaped.
 
 pub mod batch;
 pub mod changes;
@@ -36,5 +36,6 @@ pub mod render;
 pub mod schema;
 pub mod scheme;
 pub mod score;
+pub mod terminal;
 pub mod validate;
 pub mod watch;

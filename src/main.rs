@@ -15,7 +15,7 @@ use certreport::render::fonts::FontSet;
 use certreport::render::target::{self, Target, WriteError};
 use certreport::render::{self, Engine};
 use certreport::watch::Watch;
-use certreport::{batch, check, cycle};
+use certreport::{batch, check, cycle, errln, outln};
 
 /// mimalloc rather than glibc's malloc: Typst and the PDF export allocate heavily from every
 /// batch worker at once, and glibc's arena locks made the workers wait on each other.
@@ -134,7 +134,7 @@ impl OutputArgs {
     fn target(self, record: &Path) -> Result<Target, u8> {
         let output = self.output.unwrap_or_else(|| record.with_extension("pdf"));
         let target = Target::from_path(output, self.ppi).map_err(|why| {
-            eprintln!("错误：{why}");
+            errln!("错误：{why}");
             USAGE_OR_IO
         })?;
         Ok(target)
@@ -185,7 +185,7 @@ fn main() -> ExitCode {
         Command::Next { record, output, audit_date } => next(&record, output, audit_date.as_deref()),
         Command::Init { audit_type, profile, output } => init(&output, audit_type, profile.as_deref()),
         Command::Schema { kind } => {
-            print!("{}", kind.text());
+            outln!("{}", kind.text().trim_end());
             OK
         }
     };
@@ -198,7 +198,7 @@ const USAGE_OR_IO: u8 = 2;
 
 fn print_diagnostics(diagnostics: &[Diagnostic]) {
     for diagnostic in diagnostics {
-        eprintln!("{diagnostic}");
+        errln!("{diagnostic}");
     }
 }
 
@@ -225,32 +225,32 @@ fn render(record: &Path, target: &Target, font_dirs: &[PathBuf], standard: rende
     let engine = match Engine::new(font_dirs) {
         Ok(engine) => engine.with_pdf_standard(standard),
         Err(why) => {
-            eprintln!("错误：{why}");
+            errln!("错误：{why}");
             return USAGE_OR_IO;
         }
     };
     for warning in engine.warnings() {
-        eprintln!("警告：{warning}");
+        errln!("警告：{warning}");
     }
     checked.check_glyphs(engine.book());
     print_diagnostics(&checked.diagnostics);
     if checked.has_errors() {
-        eprintln!("{}：记录有错误，未生成报告", record.display());
+        errln!("{}：记录有错误，未生成报告", record.display());
         return INVALID;
     }
     let inputs = checked.input_files();
     let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
     match target.write(&engine, &checked.view(), &inputs) {
         Ok(written) => {
-            println!("已生成 {}（{}）", target::describe_written(&written), summary_line(&checked));
+            outln!("已生成 {}（{}）", target::describe_written(&written), summary_line(&checked));
             OK
         }
         Err(why @ WriteError::Render(_)) => {
-            eprintln!("错误：{}：{why}", record.display());
+            errln!("错误：{}：{why}", record.display());
             USAGE_OR_IO
         }
         Err(why) => {
-            eprintln!("错误：{why}");
+            errln!("错误：{why}");
             USAGE_OR_IO
         }
     }
@@ -264,7 +264,7 @@ fn check_command(records: &[PathBuf], format: Format, font_dirs: &[PathBuf]) -> 
     let fonts = match FontSet::new(font_dirs) {
         Ok(fonts) => fonts,
         Err(why) => {
-            eprintln!("错误：{why}");
+            errln!("错误：{why}");
             return USAGE_OR_IO;
         }
     };
@@ -278,7 +278,7 @@ fn check_command(records: &[PathBuf], format: Format, font_dirs: &[PathBuf]) -> 
         })
         .collect();
     if format == Format::Json {
-        println!("{}", check::to_json(records.iter().map(PathBuf::as_path).zip(&results)));
+        outln!("{}", check::to_json(records.iter().map(PathBuf::as_path).zip(&results)));
     }
     let mut worst = OK;
     for (record, result) in records.iter().zip(&results) {
@@ -295,8 +295,8 @@ fn check_command(records: &[PathBuf], format: Format, font_dirs: &[PathBuf]) -> 
                     print_diagnostics(&checked.diagnostics);
                     let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
                     let warnings = checked.diagnostics.len() - errors;
-                    println!("{}：{} 个错误，{} 个警告", record.display(), errors, warnings);
-                    println!("{}", checked.sheet.table(&checked.loaded.scheme));
+                    outln!("{}：{} 个错误，{} 个警告", record.display(), errors, warnings);
+                    outln!("{}", checked.sheet.table(&checked.loaded.scheme));
                 }
             }
         }
@@ -313,7 +313,7 @@ fn watch_command(record: &Path, target: Target, font_dirs: &[PathBuf]) -> u8 {
     match result {
         Ok(()) => OK,
         Err(why) => {
-            eprintln!("错误：{why}");
+            errln!("错误：{why}");
             USAGE_OR_IO
         }
     }
@@ -324,7 +324,7 @@ fn batch_command(inputs: &[PathBuf], options: &batch::Options) -> u8 {
         Ok(summary) if summary.all_succeeded() => OK,
         Ok(_) => INVALID,
         Err(why) => {
-            eprintln!("错误：{why}");
+            errln!("错误：{why}");
             USAGE_OR_IO
         }
     }
@@ -333,7 +333,7 @@ fn batch_command(inputs: &[PathBuf], options: &batch::Options) -> u8 {
 fn next(record: &Path, output: Option<PathBuf>, audit_date: Option<&str>) -> u8 {
     match cycle::next_record_file(record, output.as_deref(), audit_date) {
         Ok(written) => {
-            println!(
+            outln!(
                 "已生成下一次审查的记录 {}：请填写得分、评价结果、概述与结论，再运行 certreport check",
                 written.display()
             );
@@ -341,7 +341,7 @@ fn next(record: &Path, output: Option<PathBuf>, audit_date: Option<&str>) -> u8 
         }
         Err(cycle::NextError::Load(error)) => load_failure(&error),
         Err(cycle::NextError::Usage(why)) => {
-            eprintln!("错误：{why}");
+            errln!("错误：{why}");
             USAGE_OR_IO
         }
     }
@@ -350,14 +350,11 @@ fn next(record: &Path, output: Option<PathBuf>, audit_date: Option<&str>) -> u8 
 fn init(output: &Path, audit_type: certreport::record::AuditType, profile: Option<&Path>) -> u8 {
     match certreport::init::write_starter(output, audit_type, profile) {
         Ok(()) => {
-            println!(
-                "已生成审查记录 {}：请逐项填写，再运行 certreport check 查看尚缺的内容",
-                output.display()
-            );
+            outln!("已生成审查记录 {}：请逐项填写，再运行 certreport check 查看尚缺的内容", output.display());
             OK
         }
         Err(why) => {
-            eprintln!("错误：{why}");
+            errln!("错误：{why}");
             USAGE_OR_IO
         }
     }

@@ -11,6 +11,7 @@
 //!   replaces only a PDF), nor anything but a regular file (a folder, a link, a device).
 //! - [`write_new`] never replaces anything: for files a user edits afterwards (`next`).
 
+use crate::diagnostic::{io_reason, shown};
 use std::collections::HashMap;
 use std::fmt;
 use std::fs::File;
@@ -86,7 +87,7 @@ impl fmt::Display for OutputError {
             OutputError::NotAFile { output } => {
                 write!(f, "{} 已存在且不是普通文件（是目录、链接或设备），不会覆盖", output.display())
             }
-            OutputError::Io { path, error } => write!(f, "无法写入 {}：{error}", path.display()),
+            OutputError::Io { path, error } => write!(f, "无法写入 {}：{}", shown(path), io_reason(error)),
         }
     }
 }

@@ -21,6 +21,7 @@ use notify_debouncer_full::notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 
 use crate::diagnostic::Diagnostic;
+use crate::errln;
 use crate::pipeline::{self, CheckResult};
 use crate::render::Engine;
 use crate::render::target::{Target, describe_written};
@@ -109,13 +110,13 @@ impl Watch {
         let mut files = HashSet::from([absolute(&self.record)]);
         // Watch the record's folder before the first render, so that no save is missed.
         watch_folders(&files)?;
-        eprintln!("正在监视 {} 及其引用的文件（按 Ctrl-C 结束）", self.record.display());
+        errln!("正在监视 {} 及其引用的文件（按 Ctrl-C 结束）", self.record.display());
         // A folder named by the record that cannot be watched (not there yet) is reported,
         // and the watch goes on with the others.
         let mut update = |files: &HashSet<PathBuf>| {
             let files = self.update(files);
             if let Err(why) = watch_folders(&files) {
-                eprintln!("警告：{why}");
+                errln!("警告：{why}");
             }
             files
         };
@@ -123,7 +124,7 @@ impl Watch {
         while let Ok(signal) = self.signals.recv() {
             match signal {
                 Signal::Stop => break,
-                Signal::Failed(why) => eprintln!("警告：监视文件时出错：{why}"),
+                Signal::Failed(why) => errln!("警告：监视文件时出错：{why}"),
                 Signal::Changed(paths) if paths.iter().any(|p| files.contains(p)) => {
                     // Saves that came in while rendering are covered by this render.
                     let mut stop = false;
@@ -160,9 +161,9 @@ impl Watch {
                 match self.target.write(&self.engine, &checked.view(), &inputs) {
                     Ok(written) => {
                         let seconds = started.elapsed().as_secs_f64();
-                        eprintln!("已更新 {}（{seconds:.2} 秒）", describe_written(&written));
+                        errln!("已更新 {}（{seconds:.2} 秒）", describe_written(&written));
                     }
-                    Err(why) => eprintln!("错误：{why}；报告未更新"),
+                    Err(why) => errln!("错误：{why}；报告未更新"),
                 }
             }
         }
@@ -171,13 +172,13 @@ impl Watch {
 
     fn invalid(&self, diagnostics: &[Diagnostic]) {
         print(diagnostics);
-        eprintln!("{}：记录有错误，报告未更新（保留上次生成的报告）", self.record.display());
+        errln!("{}：记录有错误，报告未更新（保留上次生成的报告）", self.record.display());
     }
 }
 
 fn print(diagnostics: &[Diagnostic]) {
     for diagnostic in diagnostics {
-        eprintln!("{diagnostic}");
+        errln!("{diagnostic}");
     }
 }
 

@@ -29,7 +29,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::date::{Date, DateHalf, HalfDay};
-use crate::diagnostic::{Diagnostic, escape_controls};
+use crate::diagnostic::{Diagnostic, escape_controls, io_reason, shown};
+use crate::errln;
 use crate::output::{Inputs, Kind, OutputError, write_atomic};
 use crate::pipeline;
 use crate::render::Engine;
@@ -219,19 +220,20 @@ impl Summary {
 /// killed batch left there.
 fn lock(out_dir: &Path) -> Result<File, Error> {
     let dir = out_dir.join(manifest::DIR);
-    std::fs::create_dir_all(&dir).map_err(|e| format!("无法创建输出目录 {}：{e}", dir.display()))?;
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| format!("无法创建输出目录 {}：{}", shown(&dir), io_reason(&e)))?;
     let path = dir.join("lock");
     let file = std::fs::OpenOptions::new()
         .create(true)
         .truncate(false)
         .write(true)
         .open(&path)
-        .map_err(|e| format!("无法创建锁文件 {}：{e}", path.display()))?;
+        .map_err(|e| format!("无法创建锁文件 {}：{}", shown(&path), io_reason(&e)))?;
     match file.try_lock() {
         Ok(()) => {}
         Err(std::fs::TryLockError::WouldBlock) => return Err(Error::Locked { out_dir: out_dir.to_owned() }),
         Err(std::fs::TryLockError::Error(e)) => {
-            return Err(Error::Usage(format!("无法锁定输出目录 {}：{e}", out_dir.display())));
+            return Err(Error::Usage(format!("无法锁定输出目录 {}：{}", shown(out_dir), io_reason(&e))));
         }
     }
     crate::output::remove_stale_temporaries(out_dir);
@@ -260,7 +262,7 @@ pub fn run(inputs: &[PathBuf], options: &Options) -> Result<Summary, Error> {
     let _lock = lock(out_dir)?;
     let engine = Engine::new(&options.font_dirs)?.with_pdf_standard(options.pdf_standard);
     for warning in engine.warnings() {
-        eprintln!("警告：{warning}");
+        errln!("警告：{warning}");
     }
     let tracker = Tracker::new(out_dir, engine.fingerprint(), options.force || options.check_only);
     let workers = options
@@ -304,7 +306,7 @@ pub fn run(inputs: &[PathBuf], options: &Options) -> Result<Summary, Error> {
         rows,
     };
     summary::write(&summary, &engine, out_dir, &records)?;
-    eprintln!(
+    errln!(
         "共 {} 份记录：成功 {}（其中 {} 份未变，沿用已有报告），失败 {}。汇总：{}",
         summary.total,
         summary.succeeded,
@@ -374,13 +376,13 @@ fn write(job: &Job, rendered: Rendered, records: &Inputs, tracker: &Tracker) -> 
         .guard(&job.output, &references, Kind::Pdf)
         .map_err(|e| e.to_string())
         .and_then(|()| match job.output.parent() {
-            Some(dir) => {
-                std::fs::create_dir_all(dir).map_err(|e| format!("无法创建目录 {}：{e}", dir.display()))
-            }
+            Some(dir) => std::fs::create_dir_all(dir)
+                .map_err(|e| format!("无法创建目录 {}：{}", shown(dir), io_reason(&e))),
             None => Ok(()),
         })
         .and_then(|()| {
-            write_atomic(&job.output, &pdf).map_err(|e| format!("无法写入 {}：{e}", job.output.display()))
+            write_atomic(&job.output, &pdf)
+                .map_err(|e| format!("无法写入 {}：{}", shown(&job.output), io_reason(&e)))
         });
     match written {
         Ok(()) => {

@@ -3,6 +3,7 @@
 use std::sync::Mutex;
 
 use super::{Row, Status};
+use crate::errln;
 
 /// Progress: a bar on a terminal, a line per record otherwise.
 pub struct Progress {
@@ -43,7 +44,7 @@ impl Progress {
                 } else {
                     row.first_error.clone()
                 };
-                eprintln!("[{}/{}] {status} {} {detail}", *done, self.total, row.file);
+                errln!("[{}/{}] {status} {} {detail}", *done, self.total, row.file);
             }
         }
     }

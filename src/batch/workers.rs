@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
 use super::{Job, Row};
+use crate::diagnostic::io_reason;
 
 /// Typst's PDF export is deeply recursive: worker threads get a large stack.
 const WORKER_STACK: usize = 64 * 1024 * 1024;
@@ -65,7 +66,7 @@ pub fn run<T: Send>(
                 store(index, write(&jobs[index], rendered));
             }
         });
-        writer.map_err(|e| format!("无法启动写入线程：{e}"))?;
+        writer.map_err(|e| format!("无法启动写入线程：{}", io_reason(&e)))?;
         pool.broadcast(|worker| {
             prepare(worker.index(), worker.num_threads());
             let to_writer = to_writer.clone();

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::diagnostic::{Diagnostic, Problem, excerpt};
+use crate::diagnostic::{Diagnostic, Problem, excerpt, io_reason};
 use crate::profile::Profile;
 use crate::record::Record;
 use crate::schema::HasSchema;
@@ -220,7 +220,7 @@ fn io_message(err: &std::io::Error) -> String {
         std::io::ErrorKind::NotFound => "找不到这个文件".into(),
         std::io::ErrorKind::PermissionDenied => "没有读取这个文件的权限".into(),
         std::io::ErrorKind::WouldBlock => "这个文件现在没有可读的内容（不是普通文件）".into(),
-        _ => format!("无法读取：{err}"),
+        _ => format!("无法读取：{}", io_reason(err)),
     }
 }
 

@@ -8,6 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use crate::diagnostic::io_reason;
 use typst::foundations::Bytes;
 use typst::text::{Font, FontBook, FontInfo};
 use typst::utils::LazyHash;
@@ -72,10 +73,10 @@ const MAX_FACES: u64 = 1024;
 /// collection header (if any) fits its size: a 12-byte `.ttc` claiming four billion faces is
 /// refused at once instead of being parsed four billion times.
 fn map_font_file(file: &Path) -> Result<Bytes, String> {
-    let opened = crate::files::open_regular(file).map_err(|e| format!("无法读取（{e}）"))?;
+    let opened = crate::files::open_regular(file).map_err(|e| format!("无法读取（{}）", io_reason(&e)))?;
     // SAFETY: font files are read-only inputs; like every font loader that maps them
     // (typst-kit, fontdb), we assume nobody truncates them while we render.
-    let map = unsafe { memmap2::Mmap::map(&opened) }.map_err(|e| format!("无法读取（{e}）"))?;
+    let map = unsafe { memmap2::Mmap::map(&opened) }.map_err(|e| format!("无法读取（{}）", io_reason(&e)))?;
     check_collection(&map)?;
     Ok(Bytes::new(map))
 }

@@ -7,8 +7,12 @@
 //! record's serialized form so that no field is forgotten), of the CB profile, of the scheme
 //! and of the previous record's client, and looks each character up in the font book the
 //! report is typeset with: the embedded Noto CJK faces plus any `--font-path` folders — the
-//! same faces Typst falls back through. Newlines and tabs are allowed (prose takes them); every
-//! other C0/C1 control is an error.
+//! same faces Typst falls back through — spaces included (U+1680 has no glyph in them). Newlines
+//! and tabs are allowed (prose takes them); every other C0/C1 control is an error. So is every
+//! character a reader cannot see but the PDF's text layer would keep — format characters (zero
+//! width space, joiners, U+FEFF, soft hyphen, tag characters), variation selectors, line and
+//! paragraph separators — and every private-use or unassigned code point: a signed report holds
+//! no hidden text.
 
 use std::collections::HashMap;
 
@@ -80,6 +84,7 @@ fn walk(value: &Value, path: &mut String, visit: &mut impl FnMut(&str, &str)) {
 fn text_problems(path: &str, text: &str, fonts: &mut Coverage) -> Vec<Problem> {
     let mut controls = Vec::new();
     let mut bidi = Vec::new();
+    let mut invisible = Vec::new();
     let mut missing = Vec::new();
     for c in text.chars() {
         let list = if is_bidi_control(c) {
@@ -89,7 +94,9 @@ fn text_problems(path: &str, text: &str, fonts: &mut Coverage) -> Vec<Problem> {
                 continue;
             }
             &mut controls
-        } else if c.is_whitespace() || typst::text::is_default_ignorable(c) || fonts.covers(c) {
+        } else if is_invisible(c) {
+            &mut invisible
+        } else if fonts.covers(c) {
             continue;
         } else {
             &mut missing
@@ -114,6 +121,18 @@ fn text_problems(path: &str, text: &str, fonts: &mut Coverage) -> Vec<Problem> {
             .expected("删去这些不可见的方向控制字符"),
         );
     }
+    if !invisible.is_empty() {
+        problems.push(
+            Problem::error(
+                path,
+                format!(
+                    "含有不可见或未分配的字符 {}：报告中看不到，PDF 的文字层里却留着它",
+                    code_points(&invisible)
+                ),
+            )
+            .expected("删去这些不可见的字符（常随复制粘贴带入）"),
+        );
+    }
     if !missing.is_empty() {
         let listed: Vec<String> =
             missing.iter().take(LISTED).map(|&c| format!("“{c}”（U+{:04X}）", u32::from(c))).collect();
@@ -128,6 +147,23 @@ fn text_problems(path: &str, text: &str, fonts: &mut Coverage) -> Vec<Problem> {
         );
     }
     problems
+}
+
+/// A character that prints as nothing, or as nothing anyone agreed on: format characters,
+/// default ignorables (variation selectors among them), line and paragraph separators,
+/// private-use, surrogate and unassigned code points.
+fn is_invisible(c: char) -> bool {
+    use unicode_properties::{GeneralCategory as G, UnicodeGeneralCategory};
+    typst::text::is_default_ignorable(c)
+        || matches!(
+            c.general_category(),
+            G::Format
+                | G::LineSeparator
+                | G::ParagraphSeparator
+                | G::PrivateUse
+                | G::Surrogate
+                | G::Unassigned
+        )
 }
 
 fn code_points(chars: &[char]) -> String {
@@ -187,6 +223,36 @@ mod tests {
         assert_eq!(found.len(), 2, "{messages:?}");
         assert!(messages[0].contains("U+001B、U+0000"), "{messages:?}");
         assert!(messages[1].contains("U+202E"), "{messages:?}");
+    }
+
+    #[test]
+    fn invisible_and_unassigned_characters_are_errors() {
+        for c in [
+            '\u{200B}',
+            '\u{200D}',
+            '\u{FEFF}',
+            '\u{00AD}',
+            '\u{FE0F}',
+            '\u{E0100}',
+            '\u{E0041}',
+            '\u{2028}',
+            '\u{E000}',
+            '\u{E0FFF}',
+            '\u{180E}',
+        ] {
+            let found = problems(&format!("未见{c}证书"));
+            assert_eq!(found.len(), 1, "U+{:04X}: {found:?}", u32::from(c));
+            assert!(found[0].message.contains(&format!("U+{:04X}", u32::from(c))), "{found:?}");
+            assert!(found[0].message.contains("不可见"), "{found:?}");
+        }
+    }
+
+    #[test]
+    fn spaces_are_checked_against_the_fonts_too() {
+        assert_eq!(problems("甲 乙\u{3000}丙"), vec![]);
+        let found = problems("未见\u{1680}证书");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].message.contains("U+1680"), "{found:?}");
     }
 
     #[test]

@@ -17,6 +17,7 @@ use typst_render::RenderOptions;
 
 use super::Engine;
 use super::view::ReportView;
+use crate::diagnostic::{io_reason, shown};
 use crate::output::{self, Kind, OutputError};
 
 /// Pixels per inch of page previews unless asked otherwise.
@@ -112,7 +113,7 @@ impl fmt::Display for WriteError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             WriteError::Render(why) => f.write_str(why),
-            WriteError::Io(path, err) => write!(f, "无法写入 {}：{err}", path.display()),
+            WriteError::Io(path, err) => write!(f, "无法写入 {}：{}", shown(path), io_reason(err)),
             WriteError::Output(error) => error.fmt(f),
         }
     }
