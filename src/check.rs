@@ -38,6 +38,7 @@ struct Report<'a> {
 
 #[derive(Serialize)]
 struct RecordReport<'a> {
+    #[serde(serialize_with = "crate::diagnostic::path_text")]
     file: &'a Path,
     /// Whether the record and the files it names could be read and typed at all.
     loaded: bool,

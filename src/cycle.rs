@@ -10,7 +10,7 @@
 use std::path::{Component, Path, PathBuf};
 
 use crate::date::{Date, DateHalf};
-use crate::diagnostic::{io_reason, shown};
+use crate::diagnostic::{escape_controls, io_reason, shown};
 use crate::load::{self, LoadError, Source};
 use crate::record::{AuditType, Changes, Conclusion, Record};
 use crate::schema;
@@ -108,13 +108,21 @@ pub enum NextError {
     Usage(String),
 }
 
+/// What `next` wrote.
+#[derive(Debug)]
+pub struct Written {
+    pub path: PathBuf,
+    /// How many errors `check` finds in the record it was derived from: a record planned ahead
+    /// from an unfinished one carries over what that one says, so the caller warns.
+    pub errors_in_source: usize,
+}
+
 /// Reads a record file, derives the next record and writes it (never over an existing file).
-/// Returns the path written.
 pub fn next_record_file(
     file: &Path,
     output: Option<&Path>,
     start: Option<&str>,
-) -> Result<PathBuf, NextError> {
+) -> Result<Written, NextError> {
     let start = start.map(Date::parse).transpose().map_err(NextError::Usage)?;
     let source = Source::read(file).map_err(|d| NextError::Load(LoadError::Unreadable(d)))?;
     let record: Record = source.parse().map_err(|d| NextError::Load(LoadError::Invalid(d)))?;
@@ -160,19 +168,29 @@ pub fn next_record_file(
         .unwrap_or_default();
     let text = format!(
         "{modeline}# {} 的{}审查记录，由 certreport next 自 {} 生成。\n# 请填写得分（scores）、评价结果（findings）、概述（overview）、内部评价、建议、证书使用与结论，\n# 再运行 certreport check 查看尚缺的内容。\n{yaml}",
-        next.client.name,
+        comment_text(&next.client.name),
         next.audit_type.label(),
-        file.display()
+        comment_text(&file.display().to_string())
     );
     crate::output::write_new(&output, text.as_bytes()).map_err(|e| match e.kind() {
         std::io::ErrorKind::AlreadyExists => exists(&output),
         _ => NextError::Usage(format!("无法写入 {}：{}", shown(&output), io_reason(&e))),
     })?;
-    Ok(output)
+    let errors_in_source = match crate::pipeline::check_source(source) {
+        Ok(checked) => checked.diagnostics.iter().filter(|d| d.is_error()).count(),
+        Err(error) => error.diagnostics().len(),
+    };
+    Ok(Written { path: output, errors_in_source })
+}
+
+/// Text for a `#` comment line: nothing in it can end the comment (line breaks, controls and
+/// the Unicode line and paragraph separators are written as `<U+XXXX>`).
+fn comment_text(text: &str) -> String {
+    escape_controls(text).replace('\u{2028}', "<U+2028>").replace('\u{2029}', "<U+2029>")
 }
 
 fn exists(output: &Path) -> NextError {
-    NextError::Usage(format!("{} 已存在，不会覆盖：请用 -o 指定新文件名", output.display()))
+    NextError::Usage(format!("{} 已存在，不会覆盖：请用 -o 指定新文件名", shown(output)))
 }
 
 /// `records/baihuan-2025.yaml` → `records/baihuan-2026.yaml`; a name without this year gets
@@ -255,6 +273,14 @@ mod tests {
         assert_eq!(next.audit.end.to_string(), "2028-02-28 pm"); // 420 days, as before
         let late = Date::parse("2999-12-01").unwrap();
         assert!(next_record(&record, Some(late), "this.yaml".into()).unwrap_err().contains("超出"));
+    }
+
+    #[test]
+    fn comments_stay_one_line() {
+        let name = "重庆百环\nscope: {text: 注入}\r\u{85}\u{2028}\u{2029}#";
+        let comment = comment_text(name);
+        assert!(!comment.contains(['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}']), "{comment}");
+        assert!(comment.starts_with("重庆百环<U+000A>scope"), "{comment}");
     }
 
     #[test]

@@ -88,6 +88,7 @@ pub struct Diagnostic {
     /// loader's kinds (`syntax`, `unknown-field`, `missing-field`, `wrong-type`…) and one per
     /// rule of [`crate::validate`]. The words for people are in `message`.
     pub code: &'static str,
+    #[serde(serialize_with = "path_text")]
     pub file: PathBuf,
     pub line: usize,
     pub column: usize,
@@ -158,6 +159,11 @@ pub fn escape_controls(text: &str) -> Cow<'_, str> {
 /// [`escape_controls`], keeping newlines and tabs: for text of several lines.
 pub fn escape_controls_in_lines(text: &str) -> Cow<'_, str> {
     escape_except(text, |c| c == '\n' || c == '\t')
+}
+
+/// A path as JSON text: any file name, UTF-8 or not (bytes that are not UTF-8 become U+FFFD).
+pub fn path_text<S: serde::Serializer>(path: &Path, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&path.to_string_lossy())
 }
 
 /// A path as messages and summaries show it: escaped.

@@ -15,7 +15,7 @@ use certreport::render::fonts::FontSet;
 use certreport::render::target::{self, Target, WriteError};
 use certreport::render::{self, Engine};
 use certreport::watch::Watch;
-use certreport::{batch, check, cycle, errln, outln};
+use certreport::{batch, check, cycle, errln, outln, terminal};
 
 /// mimalloc rather than glibc's malloc: Typst and the PDF export allocate heavily from every
 /// batch worker at once, and glibc's arena locks made the workers wait on each other.
@@ -159,8 +159,17 @@ enum Format {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let code = match cli.command {
+    let code = match Cli::try_parse() {
+        Ok(cli) => run(cli),
+        Err(error) => usage_error(&error),
+    };
+    // A line that could not be written (other than to a closed pipe) is an I/O error.
+    let code = if terminal::write_failed() { code.max(USAGE_OR_IO) } else { code };
+    ExitCode::from(code)
+}
+
+fn run(cli: Cli) -> u8 {
+    match cli.command {
         Command::Render { record, output, font_path, standard } => match output.target(&record) {
             Ok(target) => render(&record, &target, &font_path, standard.pdf_standard),
             Err(code) => code,
@@ -188,8 +197,54 @@ fn main() -> ExitCode {
             outln!("{}", kind.text().trim_end());
             OK
         }
+    }
+}
+
+/// clap's complaint about the command line, in Chinese; help and version as clap prints them.
+fn usage_error(error: &clap::Error) -> u8 {
+    use clap::error::{ContextKind as C, ErrorKind as K};
+    match error.kind() {
+        K::DisplayHelp | K::DisplayVersion => {
+            let _ = error.print();
+            return OK;
+        }
+        K::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = error.print();
+            return USAGE_OR_IO;
+        }
+        _ => {}
+    }
+    let get = |kind| error.get(kind).map(ToString::to_string).unwrap_or_default();
+    let arg = get(C::InvalidArg);
+    let mut message = match error.kind() {
+        K::ValueValidation => match std::error::Error::source(error) {
+            Some(reason) => format!("参数 {arg}：{reason}"),
+            None => format!("参数 {arg} 的值“{}”无效", get(C::InvalidValue)),
+        },
+        K::InvalidValue => format!("参数 {arg} 的值“{}”无效", get(C::InvalidValue)),
+        K::UnknownArgument => format!("不认识的参数 {arg}"),
+        K::InvalidSubcommand => format!("不认识的命令 {}", get(C::InvalidSubcommand)),
+        K::MissingRequiredArgument => format!("缺少参数 {arg}"),
+        K::MissingSubcommand => "缺少命令".to_owned(),
+        K::ArgumentConflict => format!("参数 {arg} 不能与 {} 同时使用", get(C::PriorArg)),
+        K::NoEquals | K::TooManyValues | K::TooFewValues | K::WrongNumberOfValues => {
+            format!("参数 {arg} 的值的个数不对")
+        }
+        K::InvalidUtf8 => "参数不是有效的 UTF-8 文字".to_owned(),
+        _ => format!("命令行有误（{}）", error.kind()),
     };
-    ExitCode::from(code)
+    for (kind, words) in [(C::ValidValue, "可选"), (C::ValidSubcommand, "可用的命令")] {
+        if error.get(kind).is_some() {
+            message.push_str(&format!("；{words}：{}", get(kind)));
+        }
+    }
+    for kind in [C::SuggestedArg, C::SuggestedSubcommand, C::SuggestedValue] {
+        if error.get(kind).is_some() {
+            message.push_str(&format!("；是否应为 {}？", get(kind)));
+        }
+    }
+    errln!("错误：{message}\n用法见 certreport --help");
+    USAGE_OR_IO
 }
 
 const OK: u8 = 0;
@@ -333,9 +388,16 @@ fn batch_command(inputs: &[PathBuf], options: &batch::Options) -> u8 {
 fn next(record: &Path, output: Option<PathBuf>, audit_date: Option<&str>) -> u8 {
     match cycle::next_record_file(record, output.as_deref(), audit_date) {
         Ok(written) => {
+            if written.errors_in_source > 0 {
+                errln!(
+                    "警告：{} 仍有 {} 个错误（certreport check 可列出）：下一年度记录沿用了其中的内容",
+                    record.display(),
+                    written.errors_in_source
+                );
+            }
             outln!(
                 "已生成下一次审查的记录 {}：请填写得分、评价结果、概述与结论，再运行 certreport check",
-                written.display()
+                written.path.display()
             );
             OK
         }

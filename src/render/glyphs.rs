@@ -41,7 +41,14 @@ pub fn check(loaded: &LoadedRecord, book: &FontBook) -> Vec<Diagnostic> {
             }
         });
     };
-    add(to_value(&loaded.record), None);
+    let mut record = to_value(&loaded.record);
+    if let Value::Object(fields) = &mut record {
+        // File references: never printed (their files' text is checked below).
+        for reference in ["profile", "previous", "scheme"] {
+            fields.remove(reference);
+        }
+    }
+    add(record, None);
     add(to_value(&loaded.profile), Some(("profile", "认证机构信息文件")));
     add(to_value(&*loaded.scheme), Some(("scheme", "评分体系")));
     if let Some(previous) = &loaded.previous {

@@ -28,6 +28,7 @@ pub use typst_pdf::PdfStandard;
 use typst_pdf::{PdfOptions, PdfStandards, Timestamp};
 
 use crate::date::Date;
+use crate::diagnostic::escape_controls;
 use fonts::FontSet;
 use view::ReportView;
 
@@ -177,14 +178,17 @@ impl Engine {
             tagged: tagging == Tagging::Tagged,
             standards: match tagging {
                 Tagging::Tagged => PdfStandards::new(&[self.standard])
-                    .map_err(|e| format!("导出 PDF 失败：{}", e.message()))?,
+                    .map_err(|e| format!("所选 PDF 标准无法导出：{}（Typst 的说明）", e.message()))?,
                 Tagging::Untagged => PdfStandards::default(),
             },
             ..PdfOptions::default()
         };
         typst_pdf::pdf(document, &options).map_err(|errors| {
             let messages: Vec<String> = errors.iter().map(|e| e.message.to_string()).collect();
-            format!("导出 PDF 失败：{}", messages.join("；"))
+            format!(
+                "导出 PDF 失败，报告未生成：{}（Typst 的说明）；可改用 --pdf-standard 1.7 导出普通 PDF，并请报告此问题",
+                escape_controls(&messages.join("；"))
+            )
         })
     }
 
