@@ -129,11 +129,15 @@ fn control_characters_in_a_record_are_errors_shown_as_code_points() {
 }
 
 /// Text the embedded fonts cannot draw, or that reorders itself, in one field each.
-const UNPRINTABLE: [(&str, &str, &str); 4] = [
+const UNPRINTABLE: [(&str, &str, &str); 7] = [
     ("  name: 重庆百环环保科技有限公司", "  name: 重庆百环😀公司", "U+1F600"),
     ("  name: 重庆百环环保科技有限公司", "  name: 重庆百环བོད公司", "U+0F56"),
     ("  name: 重庆百环环保科技有限公司", "  name: \"重庆百环\\u202E司公限有\"", "U+202E"),
     ("  name: 重庆百环环保科技有限公司", "  name: 重庆𠀀百环公司", "U+20000"),
+    // A space the fonts have no glyph for; invisible characters the text layer would keep.
+    ("  name: 重庆百环环保科技有限公司", "  name: \"重庆百环\\u1680公司\"", "U+1680"),
+    ("  name: 重庆百环环保科技有限公司", "  name: \"重庆百环\\uFEFF公司\"", "U+FEFF"),
+    ("  name: 重庆百环环保科技有限公司", "  name: \"重庆百环\\U000E0041公司\"", "U+E0041"),
 ];
 
 #[test]
@@ -304,7 +308,9 @@ fn reports_are_pdf_a_2a_by_default_and_the_standard_can_be_chosen() {
     assert!(raw.contains("pdfaid:part>2<") && raw.contains("pdfaid:conformance>A<"));
     assert!(raw.contains("/StructTreeRoot"), "tagged");
 
-    for (standard, expected) in [("a-2u", Some(("2", "U"))), ("a-3b", Some(("3", "B"))), ("1.7", None)] {
+    for (standard, expected) in
+        [("a-2u", Some(("2", "U"))), ("a-3b", Some(("3", "B"))), ("ua-1", None), ("1.7", None)]
+    {
         let output = certreport_in_time(
             &["render", "r.yaml", "-o", "s.pdf", "--pdf-standard", standard],
             ws.dir.path(),
@@ -313,6 +319,11 @@ fn reports_are_pdf_a_2a_by_default_and_the_standard_can_be_chosen() {
         let found = pdfa_identification(&ws.path("s.pdf"));
         assert_eq!(found, expected.map(|(p, c)| (p.to_owned(), c.to_owned())), "{standard}");
     }
+    // PDF/UA-1: the headings' levels never skip one.
+    let output =
+        certreport_in_time(&["render", "r.yaml", "-o", "s.pdf", "--pdf-standard", "ua-1"], ws.dir.path());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(poppler("pdfinfo", &["-meta"], &ws.path("s.pdf")).contains("<pdfuaid:part>1<"));
     let output = certreport_in_time(&["render", "r.yaml", "--pdf-standard", "a-9z"], ws.dir.path());
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("不是可选的 PDF 标准"), "{}", stderr(&output));
@@ -330,4 +341,104 @@ fn batch_reports_are_pdf_a_and_the_summary_table_plain() {
         certreport_in_time(&["batch", "in", "--out-dir", "out2", "--pdf-standard", "a-2b"], ws.dir.path());
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(pdfa_identification(&ws.path("out2/reports/a.pdf")), Some(("2".into(), "B".into())));
+}
+
+#[test]
+fn file_references_are_not_glyph_checked_as_printed_text() {
+    let ws = Workspace::new();
+    std::fs::copy(ws.path("cb-profile.yaml"), ws.path("机构😀.yaml")).unwrap();
+    ws.example_with("r.yaml", &[("profile: cb-profile.yaml", "profile: 机构😀.yaml")]);
+    let output = certreport_in_time(&["check", "r.yaml"], ws.dir.path());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+#[test]
+fn next_writes_client_text_only_inside_its_comment_line() {
+    let ws = Workspace::new();
+    let name = r#"  name: "重庆百环\nscope: {text: 注入的范围}\r\t#""#;
+    ws.example_with("r.yaml", &[("  name: 重庆百环环保科技有限公司", name)]);
+    let output = certreport_in_time(&["next", "r.yaml", "-o", "n.yaml"], ws.dir.path());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let written = std::fs::read_to_string(ws.path("n.yaml")).unwrap();
+    let header = written.lines().find(|l| l.contains("certreport next")).unwrap();
+    assert!(header.starts_with("# 重庆百环<U+000A>scope:"), "{written}");
+    assert!(!written.contains("\nscope: {text"), "{written}");
+    // The record it wrote reads back: the structure check finds no key written twice.
+    let json = check_json(&["n.yaml"], ws.dir.path()).1;
+    let codes: Vec<&str> = json["records"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert!(!codes.contains(&"duplicate-key") && !codes.contains(&"syntax"), "{codes:?}");
+    assert_eq!(json["records"][0]["loaded"], true, "{json}");
+}
+
+#[test]
+fn next_warns_when_its_source_still_has_errors() {
+    let ws = Workspace::new();
+    ws.example_with("r.yaml", &[("organisation: 4", "organisation: 7")]);
+    let output = certreport_in_time(&["next", "r.yaml", "-o", "n.yaml"], ws.dir.path());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stderr(&output).contains("仍有 1 个错误"), "{}", stderr(&output));
+}
+
+#[test]
+fn file_names_with_controls_or_invalid_utf8_are_shown_escaped_and_never_crash() {
+    use std::os::unix::ffi::OsStrExt;
+    let ws = Workspace::new();
+    let hostile = "r\u{1b}]0;pwn\u{7}\u{202e}.yaml";
+    ws.example_with(hostile, &[]);
+    let output = certreport_in_time(&["render", hostile], ws.dir.path());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let out = stdout(&output);
+    assert!(out.contains("r<U+001B>]0;pwn<U+0007><U+202E>.pdf"), "{out}");
+    assert_no_raw_controls(&out);
+
+    let latin1 = std::ffi::OsStr::from_bytes(b"caf\xe9.yaml");
+    std::fs::copy(ws.path(hostile), ws.dir.path().join(latin1)).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_certreport"))
+        .args([std::ffi::OsStr::new("check"), "--format".as_ref(), "json".as_ref(), latin1])
+        .current_dir(ws.dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(json["records"][0]["file"], "caf\u{fffd}.yaml");
+}
+
+#[test]
+fn a_reader_that_goes_away_stops_nothing() {
+    let ws = Workspace::new();
+    ws.example_with("r.yaml", &[]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_certreport"))
+        .args(std::iter::once("check").chain(std::iter::repeat_n("r.yaml", 200)))
+        .current_dir(ws.dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn command_line_mistakes_are_explained_in_chinese() {
+    let ws = Workspace::new();
+    for (args, words) in [
+        (&["rendr"][..], "不认识的命令 rendr；是否应为 render？"),
+        (&["check", "--format", "xml", "r.yaml"], "参数 --format <FORMAT> 的值“xml”无效；可选：text, json"),
+        (&["render", "--bogus", "r.yaml"], "不认识的参数 --bogus"),
+        (&["check"], "缺少参数"),
+    ] {
+        let output = certreport_in_time(args, ws.dir.path());
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(words) && err.contains("用法见 certreport --help"), "{args:?}: {err}");
+        assert!(!err.contains("error:") && !err.contains("Usage"), "{args:?}: {err}");
+    }
 }
