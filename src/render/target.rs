@@ -135,7 +135,7 @@ impl fmt::Display for WriteError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             WriteError::Render(why) => f.write_str(why),
-            WriteError::Io(path, err) => write!(f, "无法写入 {}：{}", shown(path), io_reason(err)),
+            WriteError::Io(path, err) => write!(f, "无法创建文件夹 {}：{}", shown(path), io_reason(err)),
             WriteError::Output(error) => error.fmt(f),
         }
     }
