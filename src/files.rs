@@ -146,8 +146,13 @@ pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     read_limited(open(path, libc::O_NONBLOCK)?, limit)
 }
 
+/// [`read_regular`] for a file of the program's own folders ([`open_own`]: no link followed).
+pub fn read_own(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    read_limited(open(path, libc::O_NONBLOCK | libc::O_NOFOLLOW)?, limit)
+}
+
 /// At most `limit` bytes of an open file (see [`read_regular`]).
-pub fn read_limited(file: File, limit: u64) -> Result<Vec<u8>, ReadError> {
+fn read_limited(file: File, limit: u64) -> Result<Vec<u8>, ReadError> {
     let size = file.metadata().map_err(ReadError::Io)?.len();
     if size > limit {
         return Err(ReadError::TooLarge(size));

@@ -116,26 +116,13 @@ fn hash_file(path: &Path) -> Option<String> {
 /// The previous run's manifest: none, one unreadable or of another version is taken as empty;
 /// one that is no regular file (a link, a pipe) is ignored with a warning.
 fn read(path: &Path) -> Manifest {
-    let bytes = crate::files::open_own(path)
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => None,
-            _ => Some(e),
-        })
-        .and_then(|file| {
-            crate::files::read_limited(file, MAX_HASHED_BYTES).map_err(|e| match e {
-                ReadError::Io(e) => Some(e),
-                ReadError::NotRegular | ReadError::TooLarge(_) => {
-                    Some(std::io::ErrorKind::InvalidData.into())
-                }
-            })
-        });
-    match bytes {
+    match crate::files::read_own(path, MAX_HASHED_BYTES) {
         Ok(bytes) => serde_json::from_slice::<Manifest>(&bytes)
             .ok()
             .filter(|m| m.version == VERSION)
             .unwrap_or_default(),
-        Err(None) => Manifest::default(),
-        Err(Some(_)) => {
+        Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => Manifest::default(),
+        Err(_) => {
             errln!("警告：忽略 {}：不是普通文件或无法读取，所有报告都将重新生成", shown(path));
             Manifest::default()
         }

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use super::own::{self, DIR};
 use crate::errln;
-use crate::files::{ReadError, open_own, read_limited};
+use crate::files::read_own;
 use crate::output::{Inputs, Kind, write_atomic};
 
 /// A part: its PDF, and the first row of the next part.
@@ -67,11 +67,7 @@ impl<'a> PartCache<'a> {
     /// The part typeset from data with this key in an earlier run.
     pub fn get(&mut self, key: &str) -> Option<Part> {
         let (file, next) = self.known.get(key)?;
-        let pdf = open_own(file)
-            .map_err(ReadError::Io)
-            .and_then(|f| read_limited(f, MAX_PART_BYTES))
-            .ok()
-            .filter(|pdf| pdf.starts_with(b"%PDF-"))?;
+        let pdf = read_own(file, MAX_PART_BYTES).ok().filter(|pdf| pdf.starts_with(b"%PDF-"))?;
         self.used.insert(key.to_owned());
         Some((pdf, *next))
     }
