@@ -161,14 +161,22 @@ pub fn escape_controls_in_lines(text: &str) -> Cow<'_, str> {
     escape_except(text, |c| c == '\n' || c == '\t')
 }
 
-/// A path as JSON text: any file name, UTF-8 or not (bytes that are not UTF-8 become U+FFFD).
+/// A path as JSON text: any file name, as [`shown`] writes it.
 pub fn path_text<S: serde::Serializer>(path: &Path, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&path.to_string_lossy())
+    s.serialize_str(&shown(path))
 }
 
-/// A path as messages and summaries show it: escaped.
+/// A path as messages and summaries show it: escaped, and a byte that is not UTF-8 as
+/// `<0xE9>`, so that two names differing only there are told apart.
 pub fn shown(path: &Path) -> String {
-    escape_controls(&path.display().to_string()).into_owned()
+    let mut out = String::new();
+    for chunk in path.as_os_str().as_encoded_bytes().utf8_chunks() {
+        out.push_str(&escape_controls(chunk.valid()));
+        for byte in chunk.invalid() {
+            out.push_str(&format!("<0x{byte:02X}>"));
+        }
+    }
+    out
 }
 
 /// Why an operating-system call failed, in Chinese, with the system's error number for
@@ -313,6 +321,13 @@ mod tests {
         let source = lines.iter().find(|l| l.starts_with("3 | ")).unwrap();
         let caret = lines.iter().find(|l| l.ends_with('^')).unwrap();
         assert_eq!(source.find(':'), caret.find('^'), "{shown}");
+    }
+
+    #[test]
+    fn a_path_that_is_not_utf8_shows_its_bytes() {
+        use std::os::unix::ffi::OsStrExt;
+        let path = Path::new(std::ffi::OsStr::from_bytes(b"in/caf\xe9\x1b.yaml"));
+        assert_eq!(shown(path), "in/caf<0xE9><U+001B>.yaml");
     }
 
     #[test]

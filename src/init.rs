@@ -34,6 +34,8 @@ const SCHEMA_FILE: &str = "schemas/record.schema.json";
 pub enum InitError {
     /// The output file is already there: it is never overwritten.
     Exists(PathBuf),
+    /// The profile's path holds control characters (a newline, ESC …).
+    Profile(PathBuf),
     Io(PathBuf, std::io::Error),
 }
 
@@ -41,6 +43,13 @@ impl std::fmt::Display for InitError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             InitError::Exists(path) => write!(f, "{} 已存在，不会覆盖：请用 -o 指定新文件名", path.display()),
+            InitError::Profile(path) => {
+                write!(
+                    f,
+                    "CB 档案路径 {} 含有控制字符（换行、ESC 等），不能写入记录：请换一个路径",
+                    shown(path)
+                )
+            }
             InitError::Io(path, e) => write!(f, "无法写入 {}：{}", shown(path), io_reason(e)),
         }
     }
@@ -67,7 +76,7 @@ fn fields(audit_type: AuditType, profile: &str) -> Vec<(&'static str, Slot)> {
     use Slot::*;
     let follows = audit_type.follows_previous_audit();
     let mut fields = vec![
-        ("profile", Value(profile.to_owned())),
+        ("profile", Value(yaml_scalar(profile))),
         ("scheme", Commented),
         ("previous", Commented),
         ("project_number", Text),
@@ -131,6 +140,12 @@ fn fields(audit_type: AuditType, profile: &str) -> Vec<(&'static str, Slot)> {
         ("conclusion.date", Commented),
     ]);
     fields
+}
+
+/// A text as one YAML scalar, quoted and escaped where YAML needs it (written by the YAML
+/// serializer, so a newline or a `: ` in it can never start another key).
+fn yaml_scalar(text: &str) -> String {
+    serde_saphyr::to_string(&text).expect("a string serializes").trim_end_matches('\n').to_owned()
 }
 
 /// The starter record's text. `schema_path` is the schema's path relative to the record.
@@ -218,6 +233,11 @@ fn target<'a>(root: &'a Value, node: &'a Value) -> &'a Value {
 /// is the CB profile's path from the current folder; without it the record names
 /// [`DEFAULT_PROFILE`] beside itself.
 pub fn write_starter(output: &Path, audit_type: AuditType, profile: Option<&Path>) -> Result<(), InitError> {
+    if let Some(path) =
+        profile.filter(|p| p.to_string_lossy().chars().any(crate::diagnostic::is_control_or_bidi))
+    {
+        return Err(InitError::Profile(path.to_owned()));
+    }
     let dir = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let profile = profile.map_or_else(|| DEFAULT_PROFILE.to_owned(), |p| crate::cycle::relative_to(p, dir));
     let schema_path = std::path::absolute(dir)
@@ -242,6 +262,17 @@ mod tests {
         for name in properties.keys() {
             assert!(fields.iter().any(|(path, _)| path == name), "{name} is in the starter");
         }
+    }
+
+    #[test]
+    fn the_profile_is_one_yaml_scalar_whatever_it_holds() {
+        let text = starter(AuditType::Initial, "x\nevil: 1", "s.json");
+        let tree: serde_json::Value = serde_saphyr::from_str(&text).unwrap();
+        assert_eq!(tree["profile"], "x\nevil: 1", "{text}");
+        assert!(tree.get("evil").is_none());
+        assert!(
+            starter(AuditType::Initial, "cb-profile.yaml", "s.json").contains("\nprofile: cb-profile.yaml\n")
+        );
     }
 
     #[test]

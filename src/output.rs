@@ -72,20 +72,15 @@ pub enum OutputError {
 impl fmt::Display for OutputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            OutputError::IsInput { output, input } => write!(
-                f,
-                "输出文件 {} 就是输入文件 {}，不会覆盖：请用 -o 指定另一个文件名",
-                output.display(),
-                input.display()
-            ),
+            OutputError::IsInput { .. } => write!(f, "{}：请用 -o 指定另一个文件名", self.is_input_message()),
             OutputError::OtherKind { output, kind } => write!(
                 f,
                 "{} 已存在且不是{}，不会覆盖：请换一个文件名或先移走它",
-                output.display(),
+                shown(output),
                 kind.label()
             ),
             OutputError::NotAFile { output } => {
-                write!(f, "{} 已存在且不是普通文件（是目录、链接或设备），不会覆盖", output.display())
+                write!(f, "{} 已存在且不是普通文件（是目录、链接或设备），不会覆盖", shown(output))
             }
             OutputError::Io { path, error } => write!(f, "无法写入 {}：{}", shown(path), io_reason(error)),
         }
@@ -93,6 +88,19 @@ impl fmt::Display for OutputError {
 }
 
 impl std::error::Error for OutputError {}
+
+impl OutputError {
+    /// [`OutputError::IsInput`] without the advice, which depends on the command: `输出文件 …
+    /// 就是输入文件 …，不会覆盖`.
+    pub fn is_input_message(&self) -> String {
+        match self {
+            OutputError::IsInput { output, input } => {
+                format!("输出文件 {} 就是输入文件 {}，不会覆盖", shown(output), shown(input))
+            }
+            other => other.to_string(),
+        }
+    }
+}
 
 /// A file's identity on disk: device and inode.
 type FileKey = (u64, u64);
@@ -125,6 +133,17 @@ impl Inputs {
 
     /// Checks that `output` may be written as a file of `kind`, also against `more` inputs.
     pub fn guard(&self, output: &Path, more: &[&Path], kind: Kind) -> Result<(), OutputError> {
+        self.check(output, more, kind, false)
+    }
+
+    /// [`Inputs::guard`] for a file in the program's own folder (`.certreport/`): a link, a
+    /// pipe or a device found there is no user's file and is replaced — the entry itself,
+    /// never what a link leads to. An input (also through a link) or a folder still stops it.
+    pub fn guard_own(&self, output: &Path, kind: Kind) -> Result<(), OutputError> {
+        self.check(output, &[], kind, true)
+    }
+
+    fn check(&self, output: &Path, more: &[&Path], kind: Kind, own: bool) -> Result<(), OutputError> {
         let meta = match std::fs::symlink_metadata(output) {
             Ok(meta) => meta,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
@@ -143,11 +162,14 @@ impl Inputs {
         if let Some(input) = found {
             return Err(OutputError::IsInput { output: output.to_owned(), input });
         }
+        if own && !meta.is_file() && !meta.is_dir() {
+            return Ok(());
+        }
         if !meta.is_file() {
             return Err(OutputError::NotAFile { output: output.to_owned() });
         }
         let mut head = Vec::with_capacity(16);
-        File::open(output)
+        crate::files::open_own(output)
             .and_then(|file| file.take(16).read_to_end(&mut head))
             .map_err(|error| OutputError::Io { path: output.to_owned(), error })?;
         // An empty file holds nothing to lose.

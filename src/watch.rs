@@ -20,8 +20,11 @@ use notify_debouncer_full::notify::event::{AccessKind, AccessMode};
 use notify_debouncer_full::notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, shown};
 use crate::errln;
+// A file as the watcher reports it: its folder canonical (the folder exists even while an
+// editor replaces the file).
+use crate::files::absolute;
 use crate::pipeline::{self, CheckResult};
 use crate::render::Engine;
 use crate::render::target::{Target, describe_written};
@@ -60,12 +63,20 @@ impl Stopper {
 }
 
 impl Watch {
-    /// A session that renders `record` to `target`. The record must exist; the engine is built
-    /// here, once.
+    /// A session that renders `record` to `target`. The record must exist, and the target must
+    /// not be one of its inputs (the record and the files it names as it is now): that is
+    /// refused at once, not at every save. The engine is built here, once.
     pub fn new(record: &Path, target: Target, font_dirs: &[PathBuf]) -> Result<Watch, String> {
         if !record.is_file() {
-            return Err(format!("找不到记录文件：{}", record.display()));
+            return Err(format!("找不到记录文件：{}", shown(record)));
         }
+        let inputs = match pipeline::check_file(record) {
+            Ok(checked) => checked.input_files(),
+            Err(_) => vec![record.to_owned()],
+        };
+        target
+            .guard_inputs(&inputs.iter().map(PathBuf::as_path).collect::<Vec<_>>())
+            .map_err(|e| e.to_string())?;
         let engine = Engine::new(font_dirs)?;
         let (sender, signals) = mpsc::channel();
         Ok(Watch { record: record.to_owned(), target, engine, sender, signals })
@@ -208,21 +219,6 @@ fn dependencies(record: &Path, result: &CheckResult, known: &HashSet<PathBuf>) -
     files
 }
 
-/// A file's path as the watcher reports it: its folder made absolute and canonical (the folder
-/// exists even while an editor replaces the file).
-fn absolute(file: &Path) -> PathBuf {
-    let dir = match file.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let dir =
-        dir.canonicalize().unwrap_or_else(|_| std::path::absolute(dir).unwrap_or_else(|_| dir.to_owned()));
-    match file.file_name() {
-        Some(name) => dir.join(name),
-        None => dir,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -233,6 +229,15 @@ mod tests {
         assert!(!is_change(&EventKind::Access(AccessKind::Close(AccessMode::Read))));
         assert!(is_change(&EventKind::Access(AccessKind::Close(AccessMode::Write))));
         assert!(is_change(&EventKind::Create(notify_debouncer_full::notify::event::CreateKind::File)));
+    }
+
+    #[test]
+    fn an_output_that_is_an_input_is_refused_before_watching() {
+        let dir = tempfile::tempdir().unwrap();
+        let record = dir.path().join("r.yaml");
+        std::fs::write(&record, "profile: p.yaml\n").unwrap();
+        let err = Watch::new(&record, Target::Pdf(dir.path().join("./r.yaml")), &[]).err().unwrap();
+        assert!(err.contains("就是输入文件"), "{err}");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //!   reports on stderr; [`manifest`] remembers what each report was made from, so that a
 //!   re-run renders only what changed (`--force`: everything).
 //! - The out-dir holds `reports/` (the PDFs), `summary.csv`, `summary.json`, `summary.pdf` and
-//!   `.certreport/` (the manifest and the lock). While a batch writes it, the out-dir is locked:
+//!   `.certreport/` (the manifest, the lock, the 汇总表's parts: [`own`]). While a batch writes it, the out-dir is locked:
 //!   a second batch into it is refused. Temporary files a killed batch left are removed by the
 //!   next one.
 //! - No output replaces an input (compared as files) or an existing file of another kind
@@ -15,6 +15,7 @@
 //!   file and keeps any earlier PDF of the same name.
 
 mod manifest;
+mod own;
 mod parts;
 mod plan;
 mod progress;
@@ -22,7 +23,6 @@ mod summary;
 mod workers;
 
 use std::fmt;
-use std::fs::File;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
@@ -76,15 +76,25 @@ impl fmt::Display for Error {
             Error::Locked { out_dir } => write!(
                 f,
                 "输出目录 {} 正由另一个 certreport batch 写入：请等它结束后再运行，或换一个输出目录",
-                out_dir.display()
+                shown(out_dir)
             ),
-            Error::Output(error) => error.fmt(f),
+            Error::Output(error) => f.write_str(&output_message(error)),
             Error::Usage(why) => f.write_str(why),
         }
     }
 }
 
 impl std::error::Error for Error {}
+
+/// Why an output was not written, worded for a batch (which has no `-o`).
+fn output_message(error: &OutputError) -> String {
+    match error {
+        OutputError::IsInput { .. } => {
+            format!("{}：请给这份记录改名，或用 --out-dir 换一个输出目录", error.is_input_message())
+        }
+        other => other.to_string(),
+    }
+}
 
 impl From<OutputError> for Error {
     fn from(error: OutputError) -> Error {
@@ -216,30 +226,6 @@ impl Summary {
     }
 }
 
-/// Locks the out-dir for this batch (until the returned file is dropped), then removes what a
-/// killed batch left there.
-fn lock(out_dir: &Path) -> Result<File, Error> {
-    let dir = out_dir.join(manifest::DIR);
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| format!("无法创建输出目录 {}：{}", shown(&dir), io_reason(&e)))?;
-    let path = dir.join("lock");
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|e| format!("无法创建锁文件 {}：{}", shown(&path), io_reason(&e)))?;
-    match file.try_lock() {
-        Ok(()) => {}
-        Err(std::fs::TryLockError::WouldBlock) => return Err(Error::Locked { out_dir: out_dir.to_owned() }),
-        Err(std::fs::TryLockError::Error(e)) => {
-            return Err(Error::Usage(format!("无法锁定输出目录 {}：{}", shown(out_dir), io_reason(&e))));
-        }
-    }
-    crate::output::remove_stale_temporaries(out_dir);
-    Ok(file)
-}
-
 /// The summary files, each with its kind.
 const SUMMARY_FILES: [(&str, Kind); 3] =
     [("summary.csv", Kind::SummaryCsv), ("summary.json", Kind::Json), ("summary.pdf", Kind::Pdf)];
@@ -259,7 +245,7 @@ pub fn run(inputs: &[PathBuf], options: &Options) -> Result<Summary, Error> {
     for (name, kind) in SUMMARY_FILES {
         records.guard(&out_dir.join(name), &[], kind)?;
     }
-    let _lock = lock(out_dir)?;
+    let _lock = own::lock(out_dir)?;
     let engine = Engine::new(&options.font_dirs)?.with_pdf_standard(options.pdf_standard);
     for warning in engine.warnings() {
         errln!("警告：{warning}");
@@ -291,7 +277,7 @@ pub fn run(inputs: &[PathBuf], options: &Options) -> Result<Summary, Error> {
     )?;
     progress.finish();
     if !options.check_only {
-        tracker.save(out_dir, &jobs)?;
+        tracker.save(out_dir, &jobs, &records)?;
     }
 
     let failed = rows.iter().filter(|r| !r.status.is_some_and(Status::succeeded)).count();
@@ -312,7 +298,7 @@ pub fn run(inputs: &[PathBuf], options: &Options) -> Result<Summary, Error> {
         summary.succeeded,
         summary.unchanged,
         summary.failed,
-        out_dir.join("summary.csv").display()
+        shown(&out_dir.join("summary.csv"))
     );
     Ok(summary)
 }
@@ -329,7 +315,7 @@ fn process(job: &Job, engine: &Engine, tracker: &Tracker, check_only: bool) -> P
     if let Some(row) = tracker.unchanged(job) {
         return Processed::Finished(row);
     }
-    let mut row = Row { file: job.input.display().to_string(), ..Row::default() };
+    let mut row = Row { file: shown(&job.input), ..Row::default() };
     let mut checked = match pipeline::check_file(&job.input) {
         Ok(checked) => checked,
         Err(error) => {
@@ -361,7 +347,7 @@ fn process(job: &Job, engine: &Engine, tracker: &Tracker, check_only: bool) -> P
         Ok(pdf) => Processed::Rendered(Rendered { row, pdf, stamp }),
         Err(why) => {
             row.status = Some(Status::Failed);
-            row.first_error = format!("{}: {why}", job.input.display());
+            row.first_error = format!("{}: {why}", shown(&job.input));
             Processed::Finished(row)
         }
     }
@@ -374,7 +360,7 @@ fn write(job: &Job, rendered: Rendered, records: &Inputs, tracker: &Tracker) -> 
     let references: Vec<&Path> = stamp.references().collect();
     let written = records
         .guard(&job.output, &references, Kind::Pdf)
-        .map_err(|e| e.to_string())
+        .map_err(|e| output_message(&e))
         .and_then(|()| match job.output.parent() {
             Some(dir) => std::fs::create_dir_all(dir)
                 .map_err(|e| format!("无法创建目录 {}：{}", shown(dir), io_reason(&e))),
@@ -386,13 +372,13 @@ fn write(job: &Job, rendered: Rendered, records: &Inputs, tracker: &Tracker) -> 
         });
     match written {
         Ok(()) => {
-            row.output = job.output.display().to_string();
+            row.output = shown(&job.output);
             row.status = Some(Status::Ok);
             tracker.written(job, stamp, &pdf, &row);
         }
         Err(why) => {
             row.status = Some(Status::Failed);
-            row.first_error = format!("{}: {why}", job.input.display());
+            row.first_error = format!("{}: {why}", shown(&job.input));
         }
     }
     row
@@ -401,9 +387,9 @@ fn write(job: &Job, rendered: Rendered, records: &Inputs, tracker: &Tracker) -> 
 /// The row of a record whose processing panicked.
 fn crashed(job: &Job) -> Row {
     Row {
-        file: job.input.display().to_string(),
+        file: shown(&job.input),
         status: Some(Status::Failed),
-        first_error: format!("{}: 内部错误（程序崩溃），请报告此问题", job.input.display()),
+        first_error: format!("{}: 内部错误（程序崩溃），请报告此问题", shown(&job.input)),
         ..Row::default()
     }
 }

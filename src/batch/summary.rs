@@ -17,7 +17,7 @@ use crate::render::{self, Engine, Tagging, Template};
 /// never over one of `inputs`).
 pub fn write(summary: &Summary, engine: &Engine, out_dir: &Path, inputs: &Inputs) -> Result<(), Error> {
     let json = serde_json::to_vec_pretty(summary).expect("the summary serializes");
-    let mut parts = PartCache::new(out_dir);
+    let mut parts = PartCache::new(out_dir, inputs);
     let contents = [csv(summary), json, table_pdf(summary, engine, &mut parts)?];
     parts.prune();
     for ((name, kind), bytes) in SUMMARY_FILES.into_iter().zip(contents) {
@@ -41,7 +41,7 @@ const ROW_MARK: &str = "row";
 /// The 汇总表 as PDF: typeset in parts of up to [`PART_ROWS`] rows whose PDFs are joined. A
 /// part's last page, which the rows may not fill, is dropped (unless it is the table's last),
 /// and its rows start the next part: every page but the last is full.
-fn table_pdf(summary: &Summary, engine: &Engine, cache: &mut PartCache) -> Result<Vec<u8>, String> {
+fn table_pdf(summary: &Summary, engine: &Engine, cache: &mut PartCache<'_>) -> Result<Vec<u8>, String> {
     // The reports' cached layout is of no use here.
     Engine::clear_cache();
     let date = summary.date;

@@ -9,9 +9,6 @@ pub mod spans;
 mod structure;
 mod syntax;
 
-use std::fs::{File, OpenOptions};
-use std::io::Read;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -19,6 +16,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, Problem, excerpt, io_reason};
+use crate::files::ReadError;
 use crate::profile::Profile;
 use crate::record::Record;
 use crate::schema::HasSchema;
@@ -26,7 +24,7 @@ use crate::scheme::{self, Scheme};
 use spans::{Position, SpanIndex};
 
 /// Records larger than this are refused before parsing: no audit record comes near it.
-const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 
 /// A YAML file read into memory, with the positions of its fields.
 #[derive(Clone, Debug)]
@@ -39,32 +37,14 @@ pub struct Source {
 impl Source {
     /// Reads a file; the error names it and says why in words. Only a regular file is read
     /// (never a FIFO, a device or a folder, whose reading could block or never end), and never
-    /// more than [`MAX_FILE_BYTES`], whatever its size claims (files in /proc claim none).
+    /// more than [`MAX_FILE_BYTES`], whatever its size claims ([`crate::files::read_regular`]).
     pub fn read(file: &Path) -> Result<Source, Diagnostic> {
         let fail = |why: String| Diagnostic::file_error(file, why);
-        let regular = |meta: &std::fs::Metadata| {
-            if !meta.is_file() {
-                return Err(fail("这不是一个普通文件（是文件夹、管道或设备）".into()));
-            }
-            if meta.len() > MAX_FILE_BYTES {
-                return Err(fail(too_large(meta.len())));
-            }
-            Ok(())
-        };
-        // Look before opening: opening a device or a FIFO can itself block or act.
-        regular(&std::fs::metadata(file).map_err(|e| fail(io_message(&e)))?)?;
-        // Non-blocking, and looked at again once open, in case the file was swapped meanwhile.
-        let handle: File = OpenOptions::new()
-            .read(true)
-            .custom_flags(libc::O_NONBLOCK)
-            .open(file)
-            .map_err(|e| fail(io_message(&e)))?;
-        regular(&handle.metadata().map_err(|e| fail(io_message(&e)))?)?;
-        let mut bytes = Vec::new();
-        handle.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| fail(io_message(&e)))?;
-        if bytes.len() as u64 > MAX_FILE_BYTES {
-            return Err(fail(too_large(bytes.len() as u64)));
-        }
+        let bytes = crate::files::read_regular(file, MAX_FILE_BYTES).map_err(|e| match e {
+            ReadError::NotRegular => fail("这不是一个普通文件（是文件夹、管道或设备）".into()),
+            ReadError::TooLarge(bytes) => fail(too_large(bytes)),
+            ReadError::Io(e) => fail(io_message(&e)),
+        })?;
         let text = String::from_utf8(bytes)
             .map_err(|_| fail("文件不是 UTF-8 编码的文本：请以 UTF-8 保存".into()))?;
         Ok(Source::new(file.to_owned(), text))
@@ -321,6 +301,10 @@ fn scheme_from(source: &Source) -> Result<Arc<Scheme>, Vec<Diagnostic>> {
 /// typo, too little to leak a file that was never meant to be one (a key, a password line).
 const REFERENCED_EXCERPT: usize = 40;
 
+/// How many problems of a referenced file are shown; the others are only counted. A file
+/// that is no profile at all (2,000 lines of something else) must not be quoted line by line.
+const REFERENCED_PROBLEMS: usize = 3;
+
 /// Resolves a file named by a record field relative to the record and loads it. Only a
 /// regular `.yaml` / `.yml` file is read — by the name written and by the file it leads to
 /// through links — so `profile: /etc/shadow` or `../../proc/self/environ` is refused unread.
@@ -354,8 +338,10 @@ fn load_referenced<T>(
     }
     let referenced = Source::read(&file).map_err(|unreadable| vec![at_field(unreadable.message)])?;
     parse(&referenced).map_err(|diagnostics| {
-        diagnostics
+        let more = diagnostics.len().saturating_sub(REFERENCED_PROBLEMS);
+        let mut shown: Vec<Diagnostic> = diagnostics
             .into_iter()
+            .take(REFERENCED_PROBLEMS)
             .map(|mut diagnostic| {
                 diagnostic.message = excerpt(&diagnostic.message, REFERENCED_EXCERPT);
                 diagnostic.path = excerpt(&diagnostic.path, REFERENCED_EXCERPT);
@@ -363,7 +349,17 @@ fn load_referenced<T>(
                     diagnostic.source_line.map(|line| excerpt(&line, REFERENCED_EXCERPT));
                 diagnostic
             })
-            .collect()
+            .collect();
+        if more > 0 {
+            shown.push(
+                source.place(
+                    Problem::error(field, format!("{}：另有 {more} 处问题，未一一列出", excerpt(name, 200)))
+                        .expected(format!("一个有效的 {field} 文件"))
+                        .code("referenced-file"),
+                ),
+            );
+        }
+        shown
     })
 }
 

@@ -117,7 +117,9 @@ impl FontSet {
             if !dir.is_dir() {
                 return Err(format!("字体目录 {} 不存在或不是目录", dir.display()));
             }
-            for file in crate::files::find(dir, &["ttf", "otf", "ttc", "otc"]) {
+            let found = crate::files::find(dir, &["ttf", "otf", "ttc", "otc"]);
+            warnings.extend(found.passed_over);
+            for file in found.files {
                 match map_font_file(&file) {
                     Ok(data) => {
                         identity.push(font_file_identity(&file));

@@ -4,8 +4,10 @@
 //! is a pattern: `{p}` is replaced by the page number, `{0p}` by the page number padded with
 //! zeros to the width of the page count, `{t}` by the page count (`pages/p-{0p}.png`). A
 //! report has several pages, so a PNG path without `{p}` or `{0p}` is refused before anything
-//! is rendered. The folder of the pages is created when missing. Every file is written
-//! atomically ([`crate::output::write_atomic`]), and only once every page has been rendered.
+//! is rendered, and so is one with the page number in a folder (`a/{p}/../p.png` would write
+//! every page to one file): each page is a file of its own. The folder of the PDF or of the
+//! pages is created when missing. Every file is written atomically
+//! ([`crate::output::write_atomic`]), and only once every page has been rendered.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -17,7 +19,7 @@ use typst_render::RenderOptions;
 
 use super::Engine;
 use super::view::ReportView;
-use crate::diagnostic::{io_reason, shown};
+use crate::diagnostic::{escape_controls, io_reason, shown};
 use crate::output::{self, Kind, OutputError};
 
 /// Pixels per inch of page previews unless asked otherwise.
@@ -47,9 +49,13 @@ impl Target {
             .to_str()
             .ok_or_else(|| format!("输出路径不是有效的 UTF-8 文字：{}", path.display()))?
             .to_owned();
-        if !pattern.contains("{p}") && !pattern.contains("{0p}") {
+        let numbered = |text: &str| text.contains("{p}") || text.contains("{0p}");
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let folder = path.parent().and_then(Path::to_str).unwrap_or_default();
+        if !numbered(name) || numbered(folder) {
             return Err(format!(
-                "报告有多页，PNG 输出路径须含页码占位符 {{p}} 或 {{0p}}，如 pages/p-{{p}}.png（现为 {pattern}）"
+                "报告有多页，PNG 输出路径的文件名（而非文件夹）须含页码占位符 {{p}} 或 {{0p}}，如 pages/p-{{p}}.png（现为 {}）",
+                escape_controls(&pattern)
             ));
         }
         if !(ppi.is_finite() && (1.0..=MAX_PPI).contains(&ppi)) {
@@ -68,8 +74,9 @@ impl Target {
     ) -> Result<Vec<PathBuf>, WriteError> {
         match self {
             Target::Pdf(path) => {
-                output::guard(path, inputs, Kind::Pdf)?;
+                self.guard_inputs(inputs)?;
                 let pdf = engine.render(view).map_err(WriteError::Render)?;
+                create_folder(path)?;
                 output::write_guarded(path, &pdf, inputs, Kind::Pdf)?;
                 Ok(vec![path.clone()])
             }
@@ -81,14 +88,29 @@ impl Target {
                     output::guard(path, inputs, Kind::Png)?;
                 }
                 for (path, png) in paths.iter().zip(&pages) {
-                    if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
-                        std::fs::create_dir_all(dir).map_err(|err| WriteError::Io(dir.to_owned(), err))?;
-                    }
+                    create_folder(path)?;
                     output::write_guarded(path, png, inputs, Kind::Png)?;
                 }
                 Ok(paths)
             }
         }
+    }
+
+    /// Checks, before anything is rendered, that a PDF target is none of `inputs` nor a file of
+    /// another kind (the pages of a PNG target are known only once rendered).
+    pub fn guard_inputs(&self, inputs: &[&Path]) -> Result<(), OutputError> {
+        match self {
+            Target::Pdf(path) => output::guard(path, inputs, Kind::Pdf),
+            Target::Png { .. } => Ok(()),
+        }
+    }
+}
+
+/// Creates the missing folder of an output file.
+fn create_folder(path: &Path) -> Result<(), WriteError> {
+    match path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+        Some(dir) => std::fs::create_dir_all(dir).map_err(|err| WriteError::Io(dir.to_owned(), err)),
+        None => Ok(()),
     }
 }
 
@@ -113,7 +135,7 @@ impl fmt::Display for WriteError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             WriteError::Render(why) => f.write_str(why),
-            WriteError::Io(path, err) => write!(f, "无法写入 {}：{}", shown(path), io_reason(err)),
+            WriteError::Io(path, err) => write!(f, "无法创建文件夹 {}：{}", shown(path), io_reason(err)),
             WriteError::Output(error) => error.fmt(f),
         }
     }
@@ -185,5 +207,8 @@ mod tests {
         let err = Target::from_path("p-{p}.png".into(), 0.0).unwrap_err();
         assert!(err.contains("--ppi"), "{err}");
         assert!(Target::from_path("p-{p}.png".into(), f32::NAN).is_err());
+        let err = Target::from_path("a/{p}/../same.png".into(), DEFAULT_PPI).unwrap_err();
+        assert!(err.contains("文件名（而非文件夹）"), "{err}");
+        assert!(Target::from_path("{t}/p-{0p}.png".into(), DEFAULT_PPI).is_ok());
     }
 }
