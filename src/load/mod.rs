@@ -8,6 +8,7 @@
 pub mod spans;
 mod structure;
 mod syntax;
+mod written;
 
 use std::fs::{File, OpenOptions};
 use std::io::Read;
@@ -84,14 +85,33 @@ impl Source {
     }
 
     /// Deserializes the whole file as `T`. Every structural problem — unknown keys, wrong
-    /// types, missing fields, anywhere in the file — is returned at once, checked against the
-    /// schema generated from `T`; only a file of the right shape is read into `T`.
+    /// types, missing fields, dates not in the calendar, tags, numbers not written in plain
+    /// decimal, anywhere in the file — is returned at once, checked against the schema generated
+    /// from `T` and on the file as written; only a file of the right shape is read into `T`.
     pub fn parse<T: DeserializeOwned + HasSchema>(&self) -> Result<T, Vec<Diagnostic>> {
-        let tree = self.tree().map_err(|d| vec![d])?;
-        let problems = structure::check(&tree, T::KIND);
-        if !problems.is_empty() {
-            let mut diagnostics: Vec<Diagnostic> =
-                problems.into_iter().map(|p| self.place_structural(p)).collect();
+        let tree = self.tree();
+        let mut diagnostics: Vec<Diagnostic> = written::check(&self.text, tree.as_ref().ok())
+            .into_iter()
+            .map(|(problem, position)| self.diagnostic(problem, position))
+            .collect();
+        let tree = match tree {
+            Ok(tree) => tree,
+            Err(unreadable) => {
+                // A tag or a key the reader could not take explains a reader's error it has no
+                // words for: that error is then left out.
+                if diagnostics.is_empty() || !unreadable.message.ends_with(syntax::UNPARSABLE) {
+                    diagnostics.push(unreadable);
+                }
+                diagnostics.sort_by_key(|d| (d.line, d.column));
+                return Err(diagnostics);
+            }
+        };
+        // A tagged value is what its tag made it: the tag is the one problem there.
+        let tagged: Vec<String> =
+            diagnostics.iter().filter(|d| d.code == written::TAG).map(|d| d.path.clone()).collect();
+        let structural = structure::check(&tree, T::KIND).into_iter().filter(|p| !tagged.contains(&p.path));
+        diagnostics.extend(structural.map(|p| self.place_structural(p)));
+        if !diagnostics.is_empty() {
             diagnostics.sort_by_key(|d| (d.line, d.column));
             return Err(diagnostics);
         }
@@ -173,7 +193,7 @@ impl Source {
                     ("syntax", format!("YAML 格式错误：{}", syntax.message), syntax.expected, syntax.position)
                 }
                 None => {
-                    ("syntax", "YAML 格式错误：文件无法解析".to_owned(), syntax::GENERAL.to_owned(), None)
+                    ("syntax", format!("YAML 格式错误：{}", syntax::UNPARSABLE), syntax::GENERAL.to_owned(), None)
                 }
             },
         };

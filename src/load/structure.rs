@@ -41,27 +41,27 @@ pub fn check(document: &Value, kind: Kind) -> Vec<Problem> {
     found
         .into_iter()
         .map(|(problem, _)| problem)
-        .filter(|p| !meant.contains(&p.path) || document_has(document, &p.path))
+        .filter(|p| !meant.contains(&p.path) || value_at(document, &p.path).is_some())
         .filter(|p| seen.insert((p.path.clone(), p.message.clone())))
         .collect()
 }
 
-/// Whether the document writes a path (`a.b[0].c`).
-fn document_has(document: &Value, path: &str) -> bool {
+/// The value the document writes at a path (`a.b[0].c`; `` is the document).
+pub(super) fn value_at<'a>(document: &'a Value, path: &str) -> Option<&'a Value> {
     let mut value = document;
+    if path.is_empty() {
+        return Some(value);
+    }
     for part in path.split('.') {
         let (key, indices) = part.split_once('[').unwrap_or((part, ""));
-        let Some(next) = value.get(key) else { return false };
-        value = next;
+        if !key.is_empty() {
+            value = value.get(key)?;
+        }
         for index in indices.split('[').filter(|i| !i.is_empty()) {
-            let Some(next) = index.trim_end_matches(']').parse::<usize>().ok().and_then(|i| value.get(i))
-            else {
-                return false;
-            };
-            value = next;
+            value = value.get(index.trim_end_matches(']').parse::<usize>().ok()?)?;
         }
     }
-    true
+    Some(value)
 }
 
 type Error<'a> = ValidationError<'a, 'a>;

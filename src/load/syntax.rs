@@ -22,6 +22,9 @@ pub struct Syntax {
 /// The hint for a problem of YAML syntax in general.
 pub const GENERAL: &str = "合法的 YAML：用空格缩进（不用 Tab），同一层的字段左对齐，冒号后加空格，引号成对";
 
+/// The words of a reader error that has none of its own.
+pub const UNPARSABLE: &str = "文件无法解析";
+
 /// Translates a reader error that is not about the record's fields (those are the schema's).
 /// Returns `None` for the errors the caller words itself.
 pub fn translate(text: &str, err: &E) -> Option<Syntax> {
@@ -229,8 +232,8 @@ fn words(kind: &K) -> (String, String) {
             "这里不能出现“字段: 值”（值中含有“: ”，或这一行的缩进不对）".into(),
             "值中含有“: ”时给整个值加引号；字段与同一层的其它字段左对齐".into(),
         ),
-        K::Custom(_) | K::InputOffsetsWithoutSlice | K::InputSlicingUnavailable => ("文件无法解析".into(), general()),
-        _ => ("文件无法解析".into(), general()),
+        K::Custom(_) | K::InputOffsetsWithoutSlice | K::InputSlicingUnavailable => (UNPARSABLE.into(), general()),
+        _ => (UNPARSABLE.into(), general()),
     }
 }
 
