@@ -3,7 +3,7 @@
 //! the field it concerns. Pure: no I/O.
 
 use crate::diagnostic::Problem;
-use crate::format::{self, points};
+use crate::format::points;
 use crate::markup::Prose;
 use crate::record::{AuditType, Change, IndicatorScore, Record, TeamRole};
 use crate::scheme::Scheme;
@@ -448,14 +448,6 @@ impl Rules {
                     );
                     Self::expect(p, &format!("0 到 {} 之间", points(indicator.max)));
                 }
-                IndicatorScore::Stated(stated) if !format::is_exact(stated) => {
-                    let p = self.error(
-                        "score-precision",
-                        path,
-                        format!("{}的得分 {stated} 超过两位小数", indicator.name),
-                    );
-                    Self::expect(p, &format!("最多两位小数，例如 {}", points(stated)));
-                }
                 IndicatorScore::Stated(stated) if !deductions.is_empty() => {
                     let derived = derived_score(indicator.max, deducted);
                     if (derived - stated).abs() > EPSILON {
@@ -590,13 +582,6 @@ impl Rules {
                     format!("扣分 {} 超出范围", points(stated)),
                 );
                 Self::expect(p, &format!("大于 0、不超过该指标分值 {}", points(max)));
-            } else if !format::is_exact(stated) {
-                let p = self.error(
-                    "deduction-precision",
-                    format!("{path}.points"),
-                    format!("扣分 {stated} 超过两位小数"),
-                );
-                Self::expect(p, &format!("最多两位小数，例如 {}", points(stated)));
             }
         }
         if proportional {
@@ -715,14 +700,6 @@ impl Rules {
                         "没有内部评价人员",
                     );
                     Self::expect(p, "至少一名内部评价人员的姓名");
-                }
-                if !(0.0..=100.0).contains(&internal.score) {
-                    let p = self.error(
-                        "internal-evaluation-score",
-                        "internal_evaluation.score",
-                        "内部评价得分超出范围",
-                    );
-                    Self::expect(p, "0 到 100 之间");
                 }
                 self.required_prose(
                     "internal_evaluation.assessment",

@@ -106,10 +106,10 @@ impl Source {
                 return Err(diagnostics);
             }
         };
-        // A tagged value is what its tag made it: the tag is the one problem there.
-        let tagged: Vec<String> =
-            diagnostics.iter().filter(|d| d.code == written::TAG).map(|d| d.path.clone()).collect();
-        let structural = structure::check(&tree, T::KIND).into_iter().filter(|p| !tagged.contains(&p.path));
+        // A value written wrongly (a tag, a number's notation) is what the reader made of it:
+        // what is written is the one problem there, not its type or range.
+        let misread: Vec<String> = diagnostics.iter().map(|d| d.path.clone()).collect();
+        let structural = structure::check(&tree, T::KIND).into_iter().filter(|p| !misread.contains(&p.path));
         diagnostics.extend(structural.map(|p| self.place_structural(p)));
         if !diagnostics.is_empty() {
             diagnostics.sort_by_key(|d| (d.line, d.column));
@@ -153,7 +153,14 @@ impl Source {
         self.place(problem)
     }
 
+    /// A problem placed at a position. A message is never empty: one without words (a bug)
+    /// still says that the value is wrong.
     fn diagnostic(&self, problem: Problem, position: Position) -> Diagnostic {
+        let message = if problem.message.trim().is_empty() {
+            "这里的值不符合要求".to_owned()
+        } else {
+            problem.message
+        };
         Diagnostic {
             severity: problem.severity,
             code: problem.code,
@@ -161,7 +168,7 @@ impl Source {
             line: position.line,
             column: position.column,
             path: problem.path,
-            message: problem.message,
+            message,
             expected: problem.expected,
             source_line: self.text.lines().nth(position.line.saturating_sub(1)).map(str::to_owned),
         }
@@ -192,9 +199,12 @@ impl Source {
                 Some(syntax) => {
                     ("syntax", format!("YAML 格式错误：{}", syntax.message), syntax.expected, syntax.position)
                 }
-                None => {
-                    ("syntax", format!("YAML 格式错误：{}", syntax::UNPARSABLE), syntax::GENERAL.to_owned(), None)
-                }
+                None => (
+                    "syntax",
+                    format!("YAML 格式错误：{}", syntax::UNPARSABLE),
+                    syntax::GENERAL.to_owned(),
+                    None,
+                ),
             },
         };
         let reported = inner
@@ -442,7 +452,14 @@ mod tests {
     }
 
     #[test]
-    fn a_date_that_does_not_exist_is_refused_after_the_shape_is_right() {
+    fn no_diagnostic_is_without_words() {
+        let source = Source::new("r.yaml".into(), "a: 1\n".into());
+        let d = source.place(Problem::error("a", " "));
+        assert_eq!(d.message, "这里的值不符合要求");
+    }
+
+    #[test]
+    fn a_date_that_does_not_exist_is_a_structural_problem() {
         let text = "profile: p.yaml\nproject_number: x\naudit_type: initial\nclient: {name: a, registered_address: b, audit_address: c, contact: {person: d, phone: \"1\"}}\nscope: {text: t}\naudit: {method: on_site, start: 2025-02-30 am, end: 2025-12-03 pm, team: [], sampling: s}\n";
         let all = parse(text);
         assert_eq!(all.len(), 1, "{all:?}");

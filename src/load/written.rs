@@ -18,9 +18,6 @@ use super::spans::{self, Position};
 use super::structure::value_at;
 use crate::diagnostic::Problem;
 
-/// The code of a tag's problem.
-pub const TAG: &str = "yaml-tag";
-
 /// The decimals a number may have: the hundredths every score is kept and printed at.
 pub const MAX_DECIMALS: usize = 2;
 
@@ -30,16 +27,16 @@ pub fn check(text: &str, tree: Option<&Value>) -> Vec<(Problem, Position)> {
     let mut found = Vec::new();
     spans::walk(text, |node| {
         let tag = match node.event {
-            Event::Scalar(_, _, _, tag) | Event::MappingStart(_, _, tag) | Event::SequenceStart(_, _, tag) => {
-                tag.as_deref()
-            }
+            Event::Scalar(_, _, _, tag)
+            | Event::MappingStart(_, _, tag)
+            | Event::SequenceStart(_, _, tag) => tag.as_deref(),
             _ => None,
         };
         if let Some(tag) = tag {
             let tag = written_tag(tag);
             let problem = Problem::error(node.path, format!("不支持 YAML 标签 {tag}：直接写文字或数字"))
                 .expected(format!("去掉 {tag}；以 ! 开头的文字请加引号"))
-                .code(TAG);
+                .code("yaml-tag");
             found.push((problem, node.position));
         }
         if node.is_key && matches!(node.event, Event::MappingStart(..) | Event::SequenceStart(..)) {
@@ -86,7 +83,11 @@ fn number(path: &str, written: &str) -> Option<Problem> {
     }
     let decimals = decimals.trim_end_matches('0');
     (decimals.len() > MAX_DECIMALS).then(|| {
-        let cut = format!("{}{whole}.{}", if written.starts_with('-') { "-" } else { "" }, &decimals[..MAX_DECIMALS]);
+        let cut = format!(
+            "{}{whole}.{}",
+            if written.starts_with('-') { "-" } else { "" },
+            &decimals[..MAX_DECIMALS]
+        );
         Problem::error(path, format!("数字 {written} 超过两位小数"))
             .expected(format!("最多两位小数，例如 {cut}"))
             .code("number-precision")
@@ -130,7 +131,9 @@ mod tests {
 
     #[test]
     fn more_than_two_decimals_are_counted_as_written() {
-        for (written, cut) in [("99.999", "99.99"), ("0.005", "0.00"), ("3.9999999999999999", "3.99"), ("-4.001", "-4.00")] {
+        for (written, cut) in
+            [("99.999", "99.99"), ("0.005", "0.00"), ("3.9999999999999999", "3.99"), ("-4.001", "-4.00")]
+        {
             let found = problems(&format!("a: {written}\n"));
             assert_eq!(found.len(), 1, "{written}: {found:?}");
             assert!(found[0].1.contains(&format!("数字 {written} 超过两位小数")), "{found:?}");
@@ -144,7 +147,8 @@ mod tests {
         let found = problems(text);
         let tags: Vec<&str> = found.iter().map(|(_, m, _)| m.as_str()).collect();
         assert_eq!(found.len(), 5, "{found:?}");
-        for (i, tag) in ["!!binary", "!foo", "!!str", "!!python/object:os.system", "!!map"].iter().enumerate() {
+        for (i, tag) in ["!!binary", "!foo", "!!str", "!!python/object:os.system", "!!map"].iter().enumerate()
+        {
             assert!(tags[i].starts_with(&format!("不支持 YAML 标签 {tag}：")), "{tags:?}");
             assert_eq!(found[i].2.line, i + 1);
         }
