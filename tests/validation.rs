@@ -951,3 +951,16 @@ fn yaml_tags_are_errors_where_they_are_written() {
     run.assert_error("不支持 YAML 标签 !foo", "scores.delivery", run.line("delivery:"));
     assert_eq!(run.error_count(), 3, "{}", run.stderr());
 }
+
+#[test]
+fn an_audit_of_years_and_a_previous_audit_before_the_cycle_are_warned_of() {
+    let run = check_example(&[
+        ("end: 2025-12-03 pm", "end: 2031-12-03 pm"),
+        ("previous_end: 2024-11-28", "previous_end: 2021-11-28"),
+        ("  date: 2025-12-03", "  date: 2031-12-04"),
+    ]);
+    let d = run.assert_diag("警告", "历时 2192 天", "audit.end", run.line("end: 2031-12-03"));
+    assert!(d.expected.unwrap().contains("不超过 30 天"));
+    let d = run.assert_diag("警告", "早 3 年以上", "audit.previous_end", run.line("previous_end:"));
+    assert!(d.expected.unwrap().contains("认证周期（3 年）"));
+}

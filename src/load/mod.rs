@@ -66,8 +66,7 @@ impl Source {
         if bytes.len() as u64 > MAX_FILE_BYTES {
             return Err(fail(too_large(bytes.len() as u64)));
         }
-        let text = String::from_utf8(bytes)
-            .map_err(|_| fail("文件不是 UTF-8 编码的文本：请以 UTF-8 保存".into()))?;
+        let text = String::from_utf8(bytes).map_err(|err| not_utf8(file, err.as_bytes()))?;
         Ok(Source::new(file.to_owned(), text))
     }
 
@@ -251,6 +250,34 @@ fn io_message(err: &std::io::Error) -> String {
         std::io::ErrorKind::PermissionDenied => "没有读取这个文件的权限".into(),
         std::io::ErrorKind::WouldBlock => "这个文件现在没有可读的内容（不是普通文件）".into(),
         _ => format!("无法读取：{}", io_reason(err)),
+    }
+}
+
+/// A file that is not UTF-8: UTF-16 (by its byte-order mark) says so; otherwise the line and
+/// column of the first byte that is not UTF-8 (what an editor in another encoding saved).
+fn not_utf8(file: &Path, bytes: &[u8]) -> Diagnostic {
+    let expected = Some("以 UTF-8 编码保存文件（编辑器的“另存为”中选择 UTF-8）".to_owned());
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        let message = "文件是 UTF-16 编码的文本，不是 UTF-8";
+        return Diagnostic { expected, ..Diagnostic::file_error(file, message) };
+    }
+    let valid = std::str::from_utf8(bytes).map_or_else(|e| e.valid_up_to(), str::len);
+    let before = std::str::from_utf8(&bytes[..valid]).expect("valid up to here");
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let source_line = &bytes[line_start..];
+    let source_line = source_line.split(|b| *b == b'\n').next().unwrap_or_default();
+    Diagnostic {
+        line: before.matches('\n').count() + 1,
+        column: before[line_start..].chars().count() + 1,
+        expected,
+        source_line: Some(String::from_utf8_lossy(source_line).into_owned()),
+        ..Diagnostic::file_error(
+            file,
+            format!(
+                "文件不是 UTF-8 编码的文本：字节 0x{:02X} 不是 UTF-8（可能是 GBK 或 Latin-1 编码）",
+                bytes[valid]
+            ),
+        )
     }
 }
 
@@ -449,6 +476,15 @@ mod tests {
         assert_eq!((typo.line, typo.column), (6, 5));
         let overview = all.iter().find(|d| d.path == "overveiw").unwrap();
         assert!(overview.message.contains("是否应为 overview？"), "{overview:?}");
+    }
+
+    #[test]
+    fn a_file_not_in_utf8_names_the_line_and_column_of_its_first_bad_byte() {
+        let d = not_utf8(Path::new("r.yaml"), b"a: 1\nname: caf\xe9 \xe4\xb8\xad\n");
+        assert_eq!((d.line, d.column), (2, 10), "{d:?}");
+        assert!(d.message.contains("0xE9"), "{d:?}");
+        let d = not_utf8(Path::new("r.yaml"), b"\xff\xfea\x00:\x00");
+        assert!(d.message.contains("UTF-16"), "{d:?}");
     }
 
     #[test]
