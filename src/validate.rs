@@ -616,15 +616,15 @@ impl Rules {
             Self::expect(p, expected);
             return;
         }
-        if let Some(stated) = d.points {
-            if !(stated > 0.0 && stated <= max) {
-                let p = self.error(
-                    "deduction-range",
-                    format!("{path}.points"),
-                    format!("扣分 {} 超出范围", points(stated)),
-                );
-                Self::expect(p, &format!("大于 0、不超过该指标分值 {}", points(max)));
-            }
+        if let Some(stated) = d.points
+            && !(stated > 0.0 && stated <= max)
+        {
+            let p = self.error(
+                "deduction-range",
+                format!("{path}.points"),
+                format!("扣分 {} 超出范围", points(stated)),
+            );
+            Self::expect(p, &format!("大于 0、不超过该指标分值 {}", points(max)));
         }
         if proportional {
             match (d.samples, d.nonconforming) {
