@@ -239,7 +239,7 @@ mod tests {
 }
 
 /// The JSON Schema of dates and half days, for editors and for the structural check of a
-/// record: a string of the right shape (the calendar itself is checked when parsing).
+/// record: a string of the right shape, and a `format` whose check is the calendar's.
 mod json_schema {
     use std::borrow::Cow;
 
@@ -249,6 +249,9 @@ mod json_schema {
 
     /// `2025-12-03`.
     pub const DATE_PATTERN: &str = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$";
+    /// The `format` of a half day in the schema: a date of the calendar with its half day
+    /// (checked by the loader, like `date`; editors ignore a format they do not know).
+    pub const DATE_HALF_FORMAT: &str = "date-half";
     /// `2025-12-03 am`, `2025-12-03 下午`.
     pub const DATE_HALF_PATTERN: &str = "^[0-9]{4}-[0-9]{2}-[0-9]{2}[ \t]+(am|pm|AM|PM|上午|下午)$";
 
@@ -277,6 +280,7 @@ mod json_schema {
         fn json_schema(_: &mut SchemaGenerator) -> Schema {
             json_schema!({
                 "type": "string",
+                "format": DATE_HALF_FORMAT,
                 "pattern": DATE_HALF_PATTERN,
                 "title": "审查时间（半天）",
                 "description": "日期加上午或下午：YYYY-MM-DD am（上午）或 YYYY-MM-DD pm（下午），例如 2025-12-03 am；也可写 2025-12-03 上午。",
@@ -286,4 +290,4 @@ mod json_schema {
     }
 }
 
-pub use json_schema::{DATE_HALF_PATTERN, DATE_PATTERN};
+pub use json_schema::{DATE_HALF_FORMAT, DATE_HALF_PATTERN, DATE_PATTERN};

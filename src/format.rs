@@ -18,6 +18,9 @@ pub fn hundredths(value: f64) -> i64 {
     if value < 0.0 { -magnitude } else { magnitude }
 }
 
+/// From this magnitude on, a value's hundredths are not counted exactly.
+const LARGEST_IN_HUNDREDTHS: f64 = 1e13;
+
 /// Whether printing `value` loses nothing: it is a whole number of hundredths.
 pub fn is_exact(value: f64) -> bool {
     (value - hundredths(value) as f64 / 100.0).abs() <= EPSILON
@@ -25,6 +28,10 @@ pub fn is_exact(value: f64) -> bool {
 
 /// Points as the report prints them: `95`, `3.5`, `3.53`, `94.99` (for 94.996), `−2`.
 pub fn points(value: f64) -> String {
+    if value.abs() >= LARGEST_IN_HUNDREDTHS {
+        // A typing mistake, never a score: printed whole rather than cut to what fits.
+        return format!("{}{:.0}", if value < 0.0 { "−" } else { "" }, value.abs());
+    }
     let h = hundredths(value);
     let sign = if h < 0 { "−" } else { "" };
     let (whole, part) = (h.abs() / 100, h.abs() % 100);
@@ -92,6 +99,13 @@ mod tests {
         assert_eq!(points(6.47), "6.47"); // 6.47 is 6.4699… in binary
         assert_eq!(points(-2.0), "−2");
         assert_eq!(points(0.0), "0");
+    }
+
+    #[test]
+    fn figures_too_large_for_hundredths_print_whole_never_saturated() {
+        assert_eq!(points(1e20), "100000000000000000000");
+        assert_eq!(points(-1e15), "−1000000000000000");
+        assert!(points(1e308).starts_with("1000000000000000"), "{}", points(1e308));
     }
 
     #[test]

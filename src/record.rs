@@ -789,6 +789,7 @@ pub struct InternalEvaluation {
     pub evaluators: Vec<String>,
     /// 企业内部的评价得分
     #[schemars(title = "内部评价得分", description = "3 企业内部的评价得分（0–100）。")]
+    #[schemars(range(min = 0, max = 100))]
     pub score: f64,
     /// The team's view of the internal evaluators' competence.
     #[schemars(title = "对内部评价人员能力的评价", description = "3 审查组对内部评价人员能力的看法。")]

@@ -99,6 +99,7 @@ pub fn builtin_scheme_rules(schema: &mut Schema) {
                 indicator.key.clone(),
                 json!({
                     "title": indicator.name,
+                    "maximum": indicator.max,
                     "description": format!(
                         "2 审查结果：一级指标“{}”下的二级指标“{}”（分值 {}）的得分、excluded（删减）或 derived（按扣分计算）。",
                         group.name, indicator.name, crate::format::points(indicator.max)

@@ -15,6 +15,16 @@ use crate::format;
 pub const BUILTIN_ID: &str = "gbt27922-2011";
 pub(crate) const BUILTIN_SOURCE: &str = include_str!("../schemes/gbt27922-2011.yaml");
 
+/// The placeholders a scheme's texts may hold, each filled with a rule's number by
+/// [`Scheme::fill`]: 每项扣分, 不合格项数, 每项加分, 最多加分项数, 合格分.
+pub const PLACEHOLDERS: [&str; 5] =
+    ["deduction_points", "deduction_fail_count", "bonus_points", "bonus_max_count", "pass_score"];
+
+/// The names of the `{placeholders}` a text holds.
+fn placeholders(text: &str) -> impl Iterator<Item = &str> {
+    text.split('{').skip(1).filter_map(|after| after.split_once('}').map(|(name, _)| name))
+}
+
 /// 评分结果's rules, worded from the scheme's numbers.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct LevelRules {
@@ -181,6 +191,21 @@ impl Scheme {
         if self.levels[0].min < self.pass_score {
             return Err("最低星级的分数线不能低于合格分".into());
         }
+        if self.special_deduction.fail_count < 1 {
+            return Err(format!(
+                "特别扣分项的不合格项数 fail_count 为 {}，那样每份报告都不合格：应至少为 1",
+                self.special_deduction.fail_count
+            ));
+        }
+        for (i, text) in self.principles.iter().enumerate() {
+            if let Some(unknown) = placeholders(text).find(|name| !PLACEHOLDERS.contains(name)) {
+                return Err(format!(
+                    "评分原则说明第 {} 条中的占位符 {{{unknown}}} 未知：可用的占位符为 {}",
+                    i + 1,
+                    PLACEHOLDERS.iter().map(|p| format!("{{{p}}}")).collect::<Vec<_>>().join("、")
+                ));
+            }
+        }
         Ok(())
     }
 
@@ -206,13 +231,19 @@ impl Scheme {
         self.levels.iter().map(|l| l.key.as_str()).collect::<Vec<_>>().join("、")
     }
 
-    /// A text of the scheme with its rule numbers filled in.
+    /// A text of the scheme with its rule numbers filled in (the [`PLACEHOLDERS`]).
     pub fn fill(&self, text: &str) -> String {
-        text.replace("{deduction_points}", &format::points(self.special_deduction.points))
-            .replace("{deduction_fail_count}", &self.special_deduction.fail_count.to_string())
-            .replace("{bonus_points}", &format::points(self.special_bonus.points))
-            .replace("{bonus_max_count}", &self.special_bonus.max_count.to_string())
-            .replace("{pass_score}", &format::points(self.pass_score))
+        let values = [
+            format::points(self.special_deduction.points),
+            self.special_deduction.fail_count.to_string(),
+            format::points(self.special_bonus.points),
+            self.special_bonus.max_count.to_string(),
+            format::points(self.pass_score),
+        ];
+        PLACEHOLDERS
+            .iter()
+            .zip(values)
+            .fold(text.to_owned(), |text, (name, value)| text.replace(&format!("{{{name}}}"), &value))
     }
 
     /// 评分结果 1) and 2): the pass rule and the level rules, worded from the numbers.
@@ -249,6 +280,18 @@ mod tests {
         let total: f64 = scheme.indicators().map(|i| i.max).sum();
         assert_eq!(total, 100.0);
         assert_eq!(scheme.standard, "GB/T 27922-2011");
+    }
+
+    #[test]
+    fn a_scheme_that_fails_every_report_or_names_an_unknown_placeholder_is_refused() {
+        let mut scheme = (*Scheme::builtin()).clone();
+        scheme.special_deduction.fail_count = 0;
+        assert!(scheme.check().unwrap_err().contains("应至少为 1"));
+        let mut scheme = (*Scheme::builtin()).clone();
+        scheme.principles[1].push_str("{nope}");
+        let why = scheme.check().unwrap_err();
+        assert!(why.contains("第 2 条中的占位符 {nope} 未知"), "{why}");
+        assert!(why.contains("{deduction_points}、{deduction_fail_count}"), "{why}");
     }
 
     #[test]

@@ -155,7 +155,10 @@ impl ScoreSheet {
                 format!("{total} 分，{}{}", scheme.levels[*level].name, scheme.service_type)
             }
             Some(Outcome::Failed { .. }) => format!("{total} 分，评价不合格：{}", self.fail_text(scheme)),
-            None => "尚未完成评分（有指标没有得分）".into(),
+            None if self.lines().any(|line| line.obtained == Obtained::Missing) => {
+                "尚未完成评分（有指标没有得分）".into()
+            }
+            None => "无法评分（所有指标都已删减，没有适用的指标）".into(),
         }
     }
 
@@ -362,6 +365,20 @@ mod tests {
         let sheet = score(&record, &scheme);
         assert_eq!(sheet.total, Some(95.0));
         assert_eq!(level_name(&sheet, &scheme), "五星级");
+    }
+
+    #[test]
+    fn a_record_with_every_indicator_excluded_says_why_it_cannot_be_scored() {
+        let scheme = Scheme::builtin();
+        let mut record = full_marks(&scheme);
+        for indicator in scheme.indicators() {
+            record.scores.insert(indicator.key.clone(), IndicatorScore::Excluded);
+        }
+        let sheet = score(&record, &scheme);
+        assert_eq!(sheet.result_text(&scheme), "无法评分（所有指标都已删减，没有适用的指标）");
+        record.scores.remove("repair");
+        let sheet = score(&record, &scheme);
+        assert_eq!(sheet.result_text(&scheme), "尚未完成评分（有指标没有得分）");
     }
 
     #[test]

@@ -2,8 +2,9 @@
 //! one report"). Every rule runs; all problems are returned at once, each with the YAML path of
 //! the field it concerns. Pure: no I/O.
 
+use crate::date::Date;
 use crate::diagnostic::Problem;
-use crate::format::{self, points};
+use crate::format::points;
 use crate::markup::Prose;
 use crate::record::{AuditType, Change, IndicatorScore, Record, TeamRole};
 use crate::scheme::Scheme;
@@ -34,6 +35,15 @@ pub fn validate(
     rules.conclusion(record);
     rules.problems
 }
+
+/// An audit lasting longer than this many calendar days (first and last day counted) is
+/// most likely a typing mistake in a date: warned of. Audits take a few days.
+const MAX_AUDIT_DAYS: i64 = 30;
+
+/// A certificate's cycle: initial certification, two surveillance audits, recertification in
+/// the third year. A date an audit builds on (the previous audit's end, mystery shopping)
+/// earlier than this before the audit is warned of.
+const CYCLE_YEARS: u16 = 3;
 
 #[derive(Default)]
 struct Rules {
@@ -196,11 +206,25 @@ impl Rules {
             );
             Self::expect(p, "结束时间不早于开始时间");
         }
+        let days = audit.start.date.days_until(audit.end.date) + 1;
+        if days > MAX_AUDIT_DAYS {
+            let p = self.warning(
+                "audit-too-long",
+                "audit.end",
+                format!(
+                    "审查从 {} 到 {}，历时 {days} 天，不像一次审查的时间",
+                    audit.start.date, audit.end.date
+                ),
+            );
+            Self::expect(p, &format!("一次审查不超过 {MAX_AUDIT_DAYS} 天；请核对开始与结束日期"));
+        }
+        if let Some(previous_end) = audit.previous_end {
+            self.within_cycle("audit.previous_end", previous_end, audit.start.date, "上次审查结束日期");
+        }
         if let Some(shopping) = &audit.mystery_shopping {
             for (name, range) in [("on_site", &shopping.on_site), ("off_site", &shopping.off_site)] {
-                if let Some(range) = range
-                    && range.to < range.from
-                {
+                let Some(range) = range else { continue };
+                if range.to < range.from {
                     let p = self.error(
                         "mystery-shopping-range",
                         format!("audit.mystery_shopping.{name}.to"),
@@ -208,6 +232,12 @@ impl Rules {
                     );
                     Self::expect(p, "to 不早于 from");
                 }
+                self.within_cycle(
+                    &format!("audit.mystery_shopping.{name}.from"),
+                    range.from,
+                    audit.start.date,
+                    "暗访开始日期",
+                );
             }
         }
         let leaders = audit.team.iter().filter(|m| m.role == TeamRole::Leader).count();
@@ -243,6 +273,18 @@ impl Rules {
             }
         }
         self.required_prose("audit.sampling", &audit.sampling, "评价抽样方法说明");
+    }
+
+    /// A date the audit builds on lies within one certification cycle before the audit.
+    fn within_cycle(&mut self, path: &str, date: Date, audit_start: Date, what: &str) {
+        if date.add_years(CYCLE_YEARS).is_some_and(|end| end < audit_start) {
+            let p = self.warning(
+                "date-before-cycle",
+                path,
+                format!("{what}（{date}）比本次审查开始（{audit_start}）早 {CYCLE_YEARS} 年以上"),
+            );
+            Self::expect(p, &format!("一个认证周期（{CYCLE_YEARS} 年）之内的日期；请核对年份"));
+        }
     }
 
     /// Rules that depend on whether there was a previous audit: 1.12's period, 1.14, 5.
@@ -448,14 +490,6 @@ impl Rules {
                     );
                     Self::expect(p, &format!("0 到 {} 之间", points(indicator.max)));
                 }
-                IndicatorScore::Stated(stated) if !format::is_exact(stated) => {
-                    let p = self.error(
-                        "score-precision",
-                        path,
-                        format!("{}的得分 {stated} 超过两位小数", indicator.name),
-                    );
-                    Self::expect(p, &format!("最多两位小数，例如 {}", points(stated)));
-                }
                 IndicatorScore::Stated(stated) if !deductions.is_empty() => {
                     let derived = derived_score(indicator.max, deducted);
                     if (derived - stated).abs() > EPSILON {
@@ -582,22 +616,15 @@ impl Rules {
             Self::expect(p, expected);
             return;
         }
-        if let Some(stated) = d.points {
-            if !(stated > 0.0 && stated <= max) {
-                let p = self.error(
-                    "deduction-range",
-                    format!("{path}.points"),
-                    format!("扣分 {} 超出范围", points(stated)),
-                );
-                Self::expect(p, &format!("大于 0、不超过该指标分值 {}", points(max)));
-            } else if !format::is_exact(stated) {
-                let p = self.error(
-                    "deduction-precision",
-                    format!("{path}.points"),
-                    format!("扣分 {stated} 超过两位小数"),
-                );
-                Self::expect(p, &format!("最多两位小数，例如 {}", points(stated)));
-            }
+        if let Some(stated) = d.points
+            && !(stated > 0.0 && stated <= max)
+        {
+            let p = self.error(
+                "deduction-range",
+                format!("{path}.points"),
+                format!("扣分 {} 超出范围", points(stated)),
+            );
+            Self::expect(p, &format!("大于 0、不超过该指标分值 {}", points(max)));
         }
         if proportional {
             match (d.samples, d.nonconforming) {
@@ -715,14 +742,6 @@ impl Rules {
                         "没有内部评价人员",
                     );
                     Self::expect(p, "至少一名内部评价人员的姓名");
-                }
-                if !(0.0..=100.0).contains(&internal.score) {
-                    let p = self.error(
-                        "internal-evaluation-score",
-                        "internal_evaluation.score",
-                        "内部评价得分超出范围",
-                    );
-                    Self::expect(p, "0 到 100 之间");
                 }
                 self.required_prose(
                     "internal_evaluation.assessment",

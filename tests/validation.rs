@@ -385,8 +385,8 @@ fn a_multi_site_client_without_sites_is_an_error() {
 #[test]
 fn a_score_above_the_indicator_maximum_is_an_error() {
     let run = check_example(&[("  supervision: 6", "  supervision: 9")]);
-    let d = run.assert_error("监督的得分 9 超出范围", "scores.supervision", run.line("supervision: 9"));
-    assert_eq!(d.expected.as_deref(), Some("0 到 7 之间"));
+    let d = run.assert_error("数字 9 太大", "scores.supervision", run.line("supervision: 9"));
+    assert_eq!(d.expected.as_deref(), Some("不大于 7 的数"));
 }
 
 #[test]
@@ -422,17 +422,13 @@ fn a_stated_score_that_agrees_with_the_deductions_is_accepted() {
 #[test]
 fn scores_and_points_with_more_than_two_decimals_are_an_error() {
     let run = check_example(&[("  supervision: 6", "  supervision: 6.125")]);
-    let d = run.assert_error(
-        "监督的得分 6.125 超过两位小数",
-        "scores.supervision",
-        run.line("supervision: 6.125"),
-    );
+    let d = run.assert_error("数字 6.125 超过两位小数", "scores.supervision", run.line("supervision: 6.125"));
     assert_eq!(d.expected.as_deref(), Some("最多两位小数，例如 6.12"));
     let run = check_example_owned(&[
         ("  supervision: 6", "  supervision: derived".to_owned()),
         on_first_finding("deduction:\n      indicator: supervision\n      points: 0.333"),
     ]);
-    run.assert_error("扣分 0.333 超过两位小数", "findings[0].deduction.points", run.line("points: 0.333"));
+    run.assert_error("数字 0.333 超过两位小数", "findings[0].deduction.points", run.line("points: 0.333"));
 }
 
 #[test]
@@ -831,7 +827,8 @@ fn an_internal_evaluation_after_the_audit_start_is_an_error() {
 #[test]
 fn an_internal_evaluation_score_above_100_is_an_error() {
     let run = check_example(&[("  score: 96", "  score: 101")]);
-    run.assert_error("内部评价得分超出范围", "internal_evaluation.score", run.line("score: 101"));
+    let d = run.assert_error("数字 101 太大", "internal_evaluation.score", run.line("score: 101"));
+    assert_eq!(d.expected.as_deref(), Some("不大于 100 的数"));
 }
 
 #[test]
@@ -859,7 +856,7 @@ fn a_report_without_an_author_is_an_error() {
 fn check_reports_every_file_and_fails_if_one_is_invalid() {
     let ws = Workspace::new();
     ws.example_with("good.yaml", &[]);
-    let bad = ws.example_with("bad.yaml", &[("  supervision: 6", "  supervision: 9")]);
+    let bad = ws.example_with("bad.yaml", &[("  recycling: 2\n", "")]);
     let bad_text = std::fs::read_to_string(bad).unwrap();
     let output = certreport(&["check", "good.yaml", "bad.yaml"], ws.dir.path());
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
@@ -868,8 +865,102 @@ fn check_reports_every_file_and_fails_if_one_is_invalid() {
     assert!(out.contains("bad.yaml：1 个错误，0 个警告"), "{out}");
     // Both score tables are printed.
     assert_eq!(out.matches("评分结果：").count(), 2, "{out}");
-    let line = line_of(&bad_text, "supervision: 9");
+    let line = line_of(&bad_text, "scores:");
     assert!(err.contains(&format!("bad.yaml:{line}:")), "{err}");
-    assert!(err.contains("字段：scores.supervision"), "{err}");
+    assert!(err.contains("字段：scores\n"), "{err}");
     assert!(!err.contains("good.yaml"), "{err}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The file as written: dates of the calendar, numbers, tags — all in one run.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn impossible_dates_are_reported_together_with_every_other_structural_problem() {
+    let run = check_example(&[
+        ("start: 2025-12-03 am", "start: 2025-12-32 am"),
+        ("  date: 2025-07-12", "  date: 2025-13-01"),
+        ("  date: 2025-12-03", "  date: 2025-02-30"),
+        ("    phone: \"19123050876\"", "    phon: \"19123050876\""),
+        ("  organisation: 4", "  organisation: 5"),
+    ]);
+    run.assert_error("日期“2025-12-32”在日历中不存在", "audit.start", run.line("start: 2025-12-32"));
+    run.assert_error(
+        "日期“2025-13-01”在日历中不存在",
+        "internal_evaluation.date",
+        run.line("date: 2025-13-01"),
+    );
+    let d =
+        run.assert_error("日期“2025-02-30”在日历中不存在", "conclusion.date", run.line("date: 2025-02-30"));
+    assert_eq!(d.expected.as_deref(), Some("日期，写成 YYYY-MM-DD，例如 2025-12-03"));
+    run.assert_error("未知的字段“phon”", "client.contact.phon", run.line("phon:"));
+    run.assert_error("数字 5 太大", "scores.organisation", run.line("organisation: 5"));
+    assert_eq!(run.error_count(), 5, "{}", run.stderr());
+}
+
+#[test]
+fn a_date_with_spaces_inside_its_quotes_says_so() {
+    let run = check_example(&[("  date: 2025-12-03", "  date: \" 2025-07-12 \"")]);
+    run.assert_error("“ 2025-07-12 ”的前后有空格", "conclusion.date", run.line("date: \" 2025"));
+}
+
+#[test]
+fn numbers_are_written_in_plain_decimal_with_at_most_two_decimals() {
+    let run = check_example(&[
+        ("  organisation: 4", "  organisation: 0x4"),
+        ("  staffing: 6", "  staffing: 1e-400"),
+        ("  resources: 6", "  resources: +4"),
+        ("  delivery: 4", "  delivery: 1_0"),
+        ("  repair: 10", "  repair: 0010"),
+        ("  score: 96", "  score: 99.999"),
+        ("  recycling: 2", "  recycling: 1.9999999999999999"),
+    ]);
+    for (written, path) in [
+        ("0x4", "scores.organisation"),
+        ("1e-400", "scores.staffing"),
+        ("+4", "scores.resources"),
+        ("1_0", "scores.delivery"),
+        ("0010", "scores.repair"),
+    ] {
+        let line = run.line(&format!("{}: {written}", path.rsplit('.').next().unwrap()));
+        run.assert_error(&format!("数字“{written}”不是十进制写法"), path, line);
+    }
+    run.assert_error("数字 99.999 超过两位小数", "internal_evaluation.score", run.line("score: 99.999"));
+    run.assert_error("数字 1.9999999999999999 超过两位小数", "scores.recycling", run.line("recycling:"));
+    assert_eq!(run.error_count(), 7, "{}", run.stderr());
+}
+
+#[test]
+fn a_count_too_large_for_its_type_says_what_fits() {
+    let deduction = "deduction: {indicator: supervision, samples: 4294967296, nonconforming: 1}";
+    let run = check_example_owned(&[on_first_finding(deduction)]);
+    let d =
+        run.assert_error("数字 4294967296 超出范围", "findings[0].deduction.samples", run.line("deduction:"));
+    assert_eq!(d.expected.as_deref(), Some("0 到 4294967295 之间的整数"));
+}
+
+#[test]
+fn yaml_tags_are_errors_where_they_are_written() {
+    let run = check_example(&[
+        ("certificate_use: 未见证书及标志违规使用情况", "certificate_use: !!binary aGVsbG8="),
+        ("  supervision: 6", "  supervision: !!str 6"),
+        ("  delivery: 4", "  delivery: !foo 4"),
+    ]);
+    run.assert_error("不支持 YAML 标签 !!binary", "certificate_use", run.line("certificate_use:"));
+    run.assert_error("不支持 YAML 标签 !!str", "scores.supervision", run.line("supervision:"));
+    run.assert_error("不支持 YAML 标签 !foo", "scores.delivery", run.line("delivery:"));
+    assert_eq!(run.error_count(), 3, "{}", run.stderr());
+}
+
+#[test]
+fn an_audit_of_years_and_a_previous_audit_before_the_cycle_are_warned_of() {
+    let run = check_example(&[
+        ("end: 2025-12-03 pm", "end: 2031-12-03 pm"),
+        ("previous_end: 2024-11-28", "previous_end: 2021-11-28"),
+        ("  date: 2025-12-03", "  date: 2031-12-04"),
+    ]);
+    let d = run.assert_diag("警告", "历时 2192 天", "audit.end", run.line("end: 2031-12-03"));
+    assert!(d.expected.unwrap().contains("不超过 30 天"));
+    let d = run.assert_diag("警告", "早 3 年以上", "audit.previous_end", run.line("previous_end:"));
+    assert!(d.expected.unwrap().contains("认证周期（3 年）"));
 }

@@ -8,6 +8,7 @@
 pub mod spans;
 mod structure;
 mod syntax;
+mod written;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -45,8 +46,7 @@ impl Source {
             ReadError::TooLarge(bytes) => fail(too_large(bytes)),
             ReadError::Io(e) => fail(io_message(&e)),
         })?;
-        let text = String::from_utf8(bytes)
-            .map_err(|_| fail("文件不是 UTF-8 编码的文本：请以 UTF-8 保存".into()))?;
+        let text = String::from_utf8(bytes).map_err(|err| not_utf8(file, err.as_bytes()))?;
         Ok(Source::new(file.to_owned(), text))
     }
 
@@ -64,14 +64,33 @@ impl Source {
     }
 
     /// Deserializes the whole file as `T`. Every structural problem — unknown keys, wrong
-    /// types, missing fields, anywhere in the file — is returned at once, checked against the
-    /// schema generated from `T`; only a file of the right shape is read into `T`.
+    /// types, missing fields, dates not in the calendar, tags, numbers not written in plain
+    /// decimal, anywhere in the file — is returned at once, checked against the schema generated
+    /// from `T` and on the file as written; only a file of the right shape is read into `T`.
     pub fn parse<T: DeserializeOwned + HasSchema>(&self) -> Result<T, Vec<Diagnostic>> {
-        let tree = self.tree().map_err(|d| vec![d])?;
-        let problems = structure::check(&tree, T::KIND);
-        if !problems.is_empty() {
-            let mut diagnostics: Vec<Diagnostic> =
-                problems.into_iter().map(|p| self.place_structural(p)).collect();
+        let tree = self.tree();
+        let mut diagnostics: Vec<Diagnostic> = written::check(&self.text, tree.as_ref().ok())
+            .into_iter()
+            .map(|(problem, position)| self.diagnostic(problem, position))
+            .collect();
+        let tree = match tree {
+            Ok(tree) => tree,
+            Err(unreadable) => {
+                // A tag or a key the reader could not take explains a reader's error it has no
+                // words for: that error is then left out.
+                if diagnostics.is_empty() || !unreadable.message.ends_with(syntax::UNPARSABLE) {
+                    diagnostics.push(unreadable);
+                }
+                diagnostics.sort_by_key(|d| (d.line, d.column));
+                return Err(diagnostics);
+            }
+        };
+        // A value written wrongly (a tag, a number's notation) is what the reader made of it:
+        // what is written is the one problem there, not its type or range.
+        let misread: Vec<String> = diagnostics.iter().map(|d| d.path.clone()).collect();
+        let structural = structure::check(&tree, T::KIND).into_iter().filter(|p| !misread.contains(&p.path));
+        diagnostics.extend(structural.map(|p| self.place_structural(p)));
+        if !diagnostics.is_empty() {
             diagnostics.sort_by_key(|d| (d.line, d.column));
             return Err(diagnostics);
         }
@@ -113,7 +132,14 @@ impl Source {
         self.place(problem)
     }
 
+    /// A problem placed at a position. A message is never empty: one without words (a bug)
+    /// still says that the value is wrong.
     fn diagnostic(&self, problem: Problem, position: Position) -> Diagnostic {
+        let message = if problem.message.trim().is_empty() {
+            "这里的值不符合要求".to_owned()
+        } else {
+            problem.message
+        };
         Diagnostic {
             severity: problem.severity,
             code: problem.code,
@@ -121,7 +147,7 @@ impl Source {
             line: position.line,
             column: position.column,
             path: problem.path,
-            message: problem.message,
+            message,
             expected: problem.expected,
             source_line: self.text.lines().nth(position.line.saturating_sub(1)).map(str::to_owned),
         }
@@ -152,9 +178,12 @@ impl Source {
                 Some(syntax) => {
                     ("syntax", format!("YAML 格式错误：{}", syntax.message), syntax.expected, syntax.position)
                 }
-                None => {
-                    ("syntax", "YAML 格式错误：文件无法解析".to_owned(), syntax::GENERAL.to_owned(), None)
-                }
+                None => (
+                    "syntax",
+                    format!("YAML 格式错误：{}", syntax::UNPARSABLE),
+                    syntax::GENERAL.to_owned(),
+                    None,
+                ),
             },
         };
         let reported = inner
@@ -201,6 +230,34 @@ fn io_message(err: &std::io::Error) -> String {
         std::io::ErrorKind::PermissionDenied => "没有读取这个文件的权限".into(),
         std::io::ErrorKind::WouldBlock => "这个文件现在没有可读的内容（不是普通文件）".into(),
         _ => format!("无法读取：{}", io_reason(err)),
+    }
+}
+
+/// A file that is not UTF-8: UTF-16 (by its byte-order mark) says so; otherwise the line and
+/// column of the first byte that is not UTF-8 (what an editor in another encoding saved).
+fn not_utf8(file: &Path, bytes: &[u8]) -> Diagnostic {
+    let expected = Some("以 UTF-8 编码保存文件（编辑器的“另存为”中选择 UTF-8）".to_owned());
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        let message = "文件是 UTF-16 编码的文本，不是 UTF-8";
+        return Diagnostic { expected, ..Diagnostic::file_error(file, message) };
+    }
+    let valid = std::str::from_utf8(bytes).map_or_else(|e| e.valid_up_to(), str::len);
+    let before = std::str::from_utf8(&bytes[..valid]).expect("valid up to here");
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let source_line = &bytes[line_start..];
+    let source_line = source_line.split(|b| *b == b'\n').next().unwrap_or_default();
+    Diagnostic {
+        line: before.matches('\n').count() + 1,
+        column: before[line_start..].chars().count() + 1,
+        expected,
+        source_line: Some(String::from_utf8_lossy(source_line).into_owned()),
+        ..Diagnostic::file_error(
+            file,
+            format!(
+                "文件不是 UTF-8 编码的文本：字节 0x{:02X} 不是 UTF-8（可能是 GBK 或 Latin-1 编码）",
+                bytes[valid]
+            ),
+        )
     }
 }
 
@@ -418,7 +475,23 @@ mod tests {
     }
 
     #[test]
-    fn a_date_that_does_not_exist_is_refused_after_the_shape_is_right() {
+    fn a_file_not_in_utf8_names_the_line_and_column_of_its_first_bad_byte() {
+        let d = not_utf8(Path::new("r.yaml"), b"a: 1\nname: caf\xe9 \xe4\xb8\xad\n");
+        assert_eq!((d.line, d.column), (2, 10), "{d:?}");
+        assert!(d.message.contains("0xE9"), "{d:?}");
+        let d = not_utf8(Path::new("r.yaml"), b"\xff\xfea\x00:\x00");
+        assert!(d.message.contains("UTF-16"), "{d:?}");
+    }
+
+    #[test]
+    fn no_diagnostic_is_without_words() {
+        let source = Source::new("r.yaml".into(), "a: 1\n".into());
+        let d = source.place(Problem::error("a", " "));
+        assert_eq!(d.message, "这里的值不符合要求");
+    }
+
+    #[test]
+    fn a_date_that_does_not_exist_is_a_structural_problem() {
         let text = "profile: p.yaml\nproject_number: x\naudit_type: initial\nclient: {name: a, registered_address: b, audit_address: c, contact: {person: d, phone: \"1\"}}\nscope: {text: t}\naudit: {method: on_site, start: 2025-02-30 am, end: 2025-12-03 pm, team: [], sampling: s}\n";
         let all = parse(text);
         assert_eq!(all.len(), 1, "{all:?}");

@@ -28,53 +28,70 @@ enum Frame {
     Sequence { path: String, next: usize },
 }
 
+/// A node of a document as [`walk`] meets it: a mapping key, or a value (a mapping's value,
+/// a sequence's item, the document itself).
+pub struct Node<'a> {
+    /// The YAML path of the entry: a key has the path of the value it names.
+    pub path: &'a str,
+    pub position: Position,
+    pub is_key: bool,
+    pub event: &'a Event<'a>,
+}
+
+/// Walks a document's nodes in order, each with its YAML path. A syntax error ends the walk:
+/// what was read so far was visited (the deserializer reports the error itself).
+pub fn walk(source: &str, mut visit: impl FnMut(Node)) {
+    let mut stack: Vec<Frame> = Vec::new();
+    for item in Parser::new_from_str(source) {
+        let Ok((event, span)) = item else { break };
+        let position = Position { line: span.start.line(), column: span.start.col() + 1 };
+        let is_node = matches!(
+            event,
+            Event::Scalar(..) | Event::MappingStart(..) | Event::SequenceStart(..) | Event::Alias(..)
+        );
+        if is_node {
+            // Is this node a mapping key? Then remember it and wait for its value.
+            if let Some(Frame::Mapping { path, key: key @ None }) = stack.last_mut() {
+                let name = match &event {
+                    Event::Scalar(text, ..) => text.to_string(),
+                    _ => "?".to_owned(),
+                };
+                let child = join_key(path, &name);
+                visit(Node { path: &child, position, is_key: true, event: &event });
+                *key = Some(name);
+                if !matches!(event, Event::Scalar(..)) {
+                    // A complex key: nothing below it has a path.
+                    stack.push(Frame::Mapping { path: "?".into(), key: None });
+                }
+                continue;
+            }
+            let path = match stack.last_mut() {
+                None => String::new(),
+                Some(Frame::Mapping { path, key }) => join_key(path, &key.take().unwrap_or_default()),
+                Some(Frame::Sequence { path, next }) => {
+                    *next += 1;
+                    format!("{path}[{}]", *next - 1)
+                }
+            };
+            visit(Node { path: &path, position, is_key: false, event: &event });
+            match event {
+                Event::MappingStart(..) => stack.push(Frame::Mapping { path, key: None }),
+                Event::SequenceStart(..) => stack.push(Frame::Sequence { path, next: 0 }),
+                _ => {}
+            }
+        } else if matches!(event, Event::MappingEnd | Event::SequenceEnd) {
+            stack.pop();
+        }
+    }
+}
+
 impl SpanIndex {
-    /// Indexes a document. A syntax error ends the walk: what was read so far stays indexed
-    /// (the deserializer reports the error itself).
+    /// Indexes a document: the first position of each path (a key's, for mapping entries).
     pub fn build(source: &str) -> SpanIndex {
         let mut positions = HashMap::new();
-        let mut stack: Vec<Frame> = Vec::new();
-        for item in Parser::new_from_str(source) {
-            let Ok((event, span)) = item else { break };
-            let here = Position { line: span.start.line(), column: span.start.col() + 1 };
-            let is_node = matches!(
-                event,
-                Event::Scalar(..) | Event::MappingStart(..) | Event::SequenceStart(..) | Event::Alias(..)
-            );
-            if is_node {
-                // Is this node a mapping key? Then remember it and wait for its value.
-                if let Some(Frame::Mapping { path, key: key @ None }) = stack.last_mut() {
-                    let name = match &event {
-                        Event::Scalar(text, ..) => text.to_string(),
-                        _ => "?".to_owned(),
-                    };
-                    let child = join_key(path, &name);
-                    positions.entry(child).or_insert(here);
-                    *key = Some(name);
-                    if !matches!(event, Event::Scalar(..)) {
-                        // A complex key: index nothing below it.
-                        stack.push(Frame::Mapping { path: "?".into(), key: None });
-                    }
-                    continue;
-                }
-                let path = match stack.last_mut() {
-                    None => String::new(),
-                    Some(Frame::Mapping { path, key }) => join_key(path, &key.take().unwrap_or_default()),
-                    Some(Frame::Sequence { path, next }) => {
-                        *next += 1;
-                        format!("{path}[{}]", *next - 1)
-                    }
-                };
-                positions.entry(path.clone()).or_insert(here);
-                match event {
-                    Event::MappingStart(..) => stack.push(Frame::Mapping { path, key: None }),
-                    Event::SequenceStart(..) => stack.push(Frame::Sequence { path, next: 0 }),
-                    _ => {}
-                }
-            } else if matches!(event, Event::MappingEnd | Event::SequenceEnd) {
-                stack.pop();
-            }
-        }
+        walk(source, |node| {
+            positions.entry(node.path.to_owned()).or_insert(node.position);
+        });
         SpanIndex { positions }
     }
 

@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use boon::{ErrorKind as B, InstanceToken, SchemaIndex, Schemas, ValidationError};
 use serde_json::Value;
 
-use crate::date::{DATE_HALF_PATTERN, DATE_PATTERN, Date, DateHalf};
+use crate::date::{DATE_HALF_FORMAT, DATE_HALF_PATTERN, DATE_PATTERN, Date, DateHalf};
 use crate::diagnostic::Problem;
 use crate::schema::{Kind, PHONE_PATTERN};
 
@@ -21,11 +21,51 @@ fn compiled(kind: Kind) -> &'static (Schemas, SchemaIndex) {
         let url = format!("file:///{}", kind.file_name());
         let mut schemas = Schemas::new();
         let mut compiler = boon::Compiler::new();
+        compiler.enable_format_assertions();
+        for format in formats() {
+            compiler.register_format(format);
+        }
         compiler.add_resource(&url, kind.schema().clone()).expect("the generated schema is JSON");
         let index =
             compiler.compile(&url, &mut schemas).expect("the generated schema is a valid JSON Schema");
         (schemas, index)
     })
+}
+
+/// The `format`s a file's values are checked against, beyond the JSON Schema's shapes: dates
+/// that exist in the calendar, whole numbers that fit their type. An e-mail address is left to
+/// the rules, where an odd one is a warning.
+fn formats() -> [boon::Format; 6] {
+    fn calendar<T>(
+        value: &Value,
+        parse: fn(&str) -> Result<T, String>,
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        // A text of the wrong shape is the pattern's problem, said once.
+        match value {
+            Value::String(text) if text.trim() == text => parse(text).map(drop).map_err(Into::into),
+            _ => Ok(()),
+        }
+    }
+    fn fits(value: &Value, max: u64) -> Result<(), Box<dyn std::error::Error>> {
+        match value {
+            // Negative and fractional numbers are the schema's `minimum` and `type` problems.
+            Value::Number(n)
+                if n.as_u64()
+                    .map_or_else(|| n.as_f64().is_some_and(|f| f > 0.0 && f.fract() == 0.0), |n| n > max) =>
+            {
+                Err(max.to_string().into())
+            }
+            _ => Ok(()),
+        }
+    }
+    [
+        boon::Format { name: "date", func: |v| calendar(v, Date::parse) },
+        boon::Format { name: DATE_HALF_FORMAT, func: |v| calendar(v, DateHalf::parse) },
+        boon::Format { name: "uint8", func: |v| fits(v, u8::MAX.into()) },
+        boon::Format { name: "uint32", func: |v| fits(v, u32::MAX.into()) },
+        boon::Format { name: "uint", func: |v| fits(v, u64::MAX) },
+        boon::Format { name: "email", func: |_| Ok(()) },
+    ]
 }
 
 /// Every structural problem of a document. Empty: the document has the shape of its type.
@@ -41,27 +81,27 @@ pub fn check(document: &Value, kind: Kind) -> Vec<Problem> {
     found
         .into_iter()
         .map(|(problem, _)| problem)
-        .filter(|p| !meant.contains(&p.path) || document_has(document, &p.path))
+        .filter(|p| !meant.contains(&p.path) || value_at(document, &p.path).is_some())
         .filter(|p| seen.insert((p.path.clone(), p.message.clone())))
         .collect()
 }
 
-/// Whether the document writes a path (`a.b[0].c`).
-fn document_has(document: &Value, path: &str) -> bool {
+/// The value the document writes at a path (`a.b[0].c`; `` is the document).
+pub(super) fn value_at<'a>(document: &'a Value, path: &str) -> Option<&'a Value> {
     let mut value = document;
+    if path.is_empty() {
+        return Some(value);
+    }
     for part in path.split('.') {
         let (key, indices) = part.split_once('[').unwrap_or((part, ""));
-        let Some(next) = value.get(key) else { return false };
-        value = next;
+        if !key.is_empty() {
+            value = value.get(key)?;
+        }
         for index in indices.split('[').filter(|i| !i.is_empty()) {
-            let Some(next) = index.trim_end_matches(']').parse::<usize>().ok().and_then(|i| value.get(i))
-            else {
-                return false;
-            };
-            value = next;
+            value = value.get(index.trim_end_matches(']').parse::<usize>().ok()?)?;
         }
     }
-    true
+    Some(value)
 }
 
 type Error<'a> = ValidationError<'a, 'a>;
@@ -186,32 +226,24 @@ fn translate(root: &Value, document: &Value, error: &Error) -> Vec<(Problem, Opt
             one(Problem::error(path, message).expected(expected).code("unknown-value"))
         }
         B::Pattern { got, want } => {
-            let text = got.as_ref();
-            let (message, expected) = if *want == DATE_PATTERN {
-                (
-                    Date::parse(text).err().unwrap_or_default(),
-                    "日期，写成 YYYY-MM-DD，例如 2025-12-03".to_owned(),
-                )
-            } else if *want == DATE_HALF_PATTERN {
-                (DateHalf::parse(text).err().unwrap_or_default(), HALF_DAY.to_owned())
-            } else if *want == PHONE_PATTERN {
-                (
-                    format!("电话“{text}”含有电话号码中不应有的字符"),
-                    "电话号码：数字，可含 + - 空格、括号和“转”（分机）".to_owned(),
-                )
-            } else {
-                (format!("“{text}”的写法不对"), format!("符合 {want} 的文字"))
-            };
+            let (message, expected) = pattern_problem(want, got);
             one(Problem::error(path, message).expected(expected).code("wrong-format"))
         }
+        B::Format { want, err, .. } if *want == "date" || *want == DATE_HALF_FORMAT => {
+            let expected = if *want == "date" { DATE } else { HALF_DAY };
+            one(Problem::error(path, err.to_string()).expected(expected).code("wrong-format"))
+        }
+        B::Format { got, err, .. } => one(Problem::error(path, format!("数字 {got} 超出范围"))
+            .expected(format!("0 到 {err} 之间的整数"))
+            .code("out-of-range")),
         B::Minimum { got, want } | B::ExclusiveMinimum { got, want } => {
-            one(Problem::error(path, format!("数字 {got} 太小"))
-                .expected(format!("不小于 {want} 的数"))
+            one(Problem::error(path, format!("数字 {} 太小", number(got)))
+                .expected(format!("不小于 {} 的数", number(want)))
                 .code("out-of-range"))
         }
         B::Maximum { got, want } | B::ExclusiveMaximum { got, want } => {
-            one(Problem::error(path, format!("数字 {got} 太大"))
-                .expected(format!("不大于 {want} 的数"))
+            one(Problem::error(path, format!("数字 {} 太大", number(got)))
+                .expected(format!("不大于 {} 的数", number(want)))
                 .code("out-of-range"))
         }
         B::MultipleOf { got, .. } => {
@@ -230,7 +262,34 @@ fn translate(root: &Value, document: &Value, error: &Error) -> Vec<(Problem, Opt
     }
 }
 
+/// A number as the report writes it: `4`, not `4.0`.
+fn number(value: &serde_json::Number) -> String {
+    value.as_f64().map_or_else(|| value.to_string(), crate::format::points)
+}
+
+/// What is wrong with a text that does not match a pattern, and what is expected: never
+/// without words, whatever the text.
+fn pattern_problem(pattern: &str, text: &str) -> (String, String) {
+    let reason = |parse: fn(&str) -> Result<(), String>| {
+        if text.trim() != text {
+            format!("“{text}”的前后有空格")
+        } else {
+            parse(text).err().unwrap_or_else(|| format!("“{text}”的写法不对"))
+        }
+    };
+    match pattern {
+        DATE_PATTERN => (reason(|t| Date::parse(t).map(drop)), DATE.to_owned()),
+        DATE_HALF_PATTERN => (reason(|t| DateHalf::parse(t).map(drop)), HALF_DAY.to_owned()),
+        PHONE_PATTERN => (
+            format!("电话“{text}”含有电话号码中不应有的字符"),
+            "电话号码：数字，可含 + - 空格、括号和“转”（分机）".to_owned(),
+        ),
+        _ => (format!("“{text}”的写法不对"), format!("符合 {pattern} 的文字")),
+    }
+}
+
 const TEXT: &str = "一段文字";
+const DATE: &str = "日期，写成 YYYY-MM-DD，例如 2025-12-03";
 const HALF_DAY: &str = "日期加上午或下午：YYYY-MM-DD am（上午）或 YYYY-MM-DD pm（下午），例如 2025-12-03 am";
 
 /// The tokens of `/audit/team/0/role` → `audit.team[0].role`.
@@ -346,7 +405,7 @@ fn field_expectation(root: &Value, field: &Value) -> String {
 fn expected(root: &Value, node: &Value) -> String {
     let node = resolve(root, node);
     match node.get("pattern").and_then(Value::as_str) {
-        Some(DATE_PATTERN) => return "日期，写成 YYYY-MM-DD，例如 2025-12-03".into(),
+        Some(DATE_PATTERN) => return DATE.into(),
         Some(DATE_HALF_PATTERN) => return HALF_DAY.into(),
         _ => {}
     }
@@ -410,6 +469,62 @@ pub fn nearest<'a>(written: &str, valid: impl Iterator<Item = &'a str>) -> Optio
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pattern_problem_always_has_words() {
+        let texts = [
+            "",
+            " ",
+            " 2025-07-12 ",
+            "2025-07-12",
+            "2025-07-12 am",
+            "2025-13-01",
+            "x",
+            "\t",
+            "2025-07-12 am ",
+        ];
+        for pattern in [DATE_PATTERN, DATE_HALF_PATTERN, PHONE_PATTERN, "^x$"] {
+            for text in texts {
+                let (message, expected) = pattern_problem(pattern, text);
+                assert!(!message.trim().is_empty() && !expected.trim().is_empty(), "{pattern} {text:?}");
+            }
+        }
+        assert_eq!(pattern_problem(DATE_PATTERN, " 2025-07-12 ").0, "“ 2025-07-12 ”的前后有空格");
+    }
+
+    #[test]
+    fn every_date_not_in_the_calendar_is_reported_with_the_rest() {
+        let yaml = MINIMAL
+            .replace("project_number: 1", "project_number: x")
+            .replace("start: 2025-12-03 am", "start: 2025-12-32 am")
+            .replace("end: 2025-12-03 pm", "end: 2025-02-30 下午, previous_end: 2025-13-01")
+            .replace("phone: \"1\"", "phon: \"1\"");
+        let found = problems(&yaml);
+        let paths: Vec<&str> = found.iter().map(|p| p.path.as_str()).collect();
+        for path in ["audit.start", "audit.end", "audit.previous_end", "client.contact.phon"] {
+            assert!(paths.contains(&path), "{path} in {found:?}");
+        }
+        let start = found.iter().find(|p| p.path == "audit.start").unwrap();
+        assert!(start.message.contains("2025-12-32") && start.message.contains("不存在"), "{start:?}");
+        assert!(start.expected.as_deref().unwrap().contains("上午"), "{start:?}");
+    }
+
+    #[test]
+    fn whole_numbers_must_fit_their_type_and_scores_their_maximum() {
+        let yaml = MINIMAL.replace("project_number: 1", "project_number: x")
+            + "surveillance_number: 300
+findings:
+- {aspect: a, text: t, deduction: {indicator: supervision, samples: 4294967296, nonconforming: 1}}
+scores: {organisation: 5}
+";
+        let found = problems(&yaml);
+        let samples = found.iter().find(|p| p.path == "findings[0].deduction.samples").expect("samples");
+        assert_eq!(samples.message, "数字 4294967296 超出范围");
+        assert_eq!(samples.expected.as_deref(), Some("0 到 4294967295 之间的整数"));
+        assert!(found.iter().any(|p| p.path == "surveillance_number"), "{found:?}");
+        let score = found.iter().find(|p| p.path == "scores.organisation").expect("the score");
+        assert!(score.expected.as_deref().unwrap().contains("不大于 4"), "{score:?}");
+    }
 
     #[test]
     fn misspelt_keys_find_their_nearest_name() {

@@ -22,6 +22,9 @@ pub struct Syntax {
 /// The hint for a problem of YAML syntax in general.
 pub const GENERAL: &str = "合法的 YAML：用空格缩进（不用 Tab），同一层的字段左对齐，冒号后加空格，引号成对";
 
+/// The words of a reader error that has none of its own.
+pub const UNPARSABLE: &str = "文件无法解析";
+
 /// Translates a reader error that is not about the record's fields (those are the schema's).
 /// Returns `None` for the errors the caller words itself.
 pub fn translate(text: &str, err: &E) -> Option<Syntax> {
@@ -90,6 +93,19 @@ fn scan_error(text: &str, scan: &ScanError, here: Option<Position>) -> Syntax {
             | K::TabAtBlockScalarStart
             | K::TabInPlainScalar
     );
+    let flow_kinds = matches!(
+        scan.kind(),
+        K::UnexpectedEofFlowSequence
+            | K::UnexpectedEofFlowMapping
+            | K::UnexpectedEofImplicitFlowMapping
+            | K::ExpectedFlowMappingSeparator
+            | K::ExpectedFlowSequenceSeparator
+            | K::FlowMappingValueAdjacentCollection
+            | K::InvalidColonPlacement
+            | K::MappingValueNotAllowed
+            | K::UnclosedFlowCollection { .. }
+            | K::BlockEntryInFlowCollection
+    );
     if let Some(here) = here {
         if let Some((opening, quote)) = swallowing_quote(text, here, quote_kinds) {
             return Syntax {
@@ -98,6 +114,18 @@ fn scan_error(text: &str, scan: &ScanError, here: Option<Position>) -> Syntax {
                     opening.line, here.line
                 ),
                 expected: format!("在这段文字末尾补上 {quote}，或去掉开头的 {quote}"),
+                position: Some(opening),
+            };
+        }
+        if flow_kinds && let Some((opening, bracket)) = unclosed_bracket(text, here) {
+            let close = if bracket == '[' { ']' } else { '}' };
+            return Syntax {
+                message: format!(
+                    "第 {} 行以 {bracket} 开始的{}没有以 {close} 结束",
+                    opening.line,
+                    if bracket == '[' { "列表" } else { "“字段: 值”" }
+                ),
+                expected: format!("在这一项末尾补上 {close}，或改为逐行书写"),
                 position: Some(opening),
             };
         }
@@ -172,10 +200,7 @@ fn words(kind: &K) -> (String, String) {
         K::InvalidDocumentEnd => s("文档结束标记 ... 之后有多余的内容", "删去 ... 之后的内容"),
         K::InvalidIndentation => ("缩进不对：与同一层的其它行不一致".into(), general()),
         K::BomInsideDocument => s("文件中间出现了字节顺序标记（BOM，U+FEFF）", "删去这个不可见的字符"),
-        K::UnexpectedCharacter { character } => (
-            format!("“{character}”不能出现在这里（@ 和 ` 是 YAML 的保留字符）"),
-            "以这个字符开头的值请加引号".into(),
-        ),
+        K::UnexpectedCharacter { character } => unexpected_character(*character),
         K::TabNotAllowed | K::TabInPlainScalar => ("这里不能用 Tab".into(), "改用空格；文字中需要 Tab 时请加引号".into()),
         K::TabInBlockIndentation | K::TabInIndentation | K::TabAtBlockScalarStart => {
             s("缩进中用了 Tab：YAML 只能用空格缩进", "把这一行开头的 Tab 换成空格")
@@ -229,8 +254,28 @@ fn words(kind: &K) -> (String, String) {
             "这里不能出现“字段: 值”（值中含有“: ”，或这一行的缩进不对）".into(),
             "值中含有“: ”时给整个值加引号；字段与同一层的其它字段左对齐".into(),
         ),
-        K::Custom(_) | K::InputOffsetsWithoutSlice | K::InputSlicingUnavailable => ("文件无法解析".into(), general()),
-        _ => ("文件无法解析".into(), general()),
+        K::Custom(_) | K::InputOffsetsWithoutSlice | K::InputSlicingUnavailable => (UNPARSABLE.into(), general()),
+        _ => (UNPARSABLE.into(), general()),
+    }
+}
+
+/// Why a character cannot stand where it is, by what it is, and what to do.
+fn unexpected_character(character: char) -> (String, String) {
+    let shown = crate::diagnostic::escape_controls(&character.to_string()).into_owned();
+    match character {
+        '@' | '`' => (
+            format!("“{character}”不能出现在这里（@ 和 ` 是 YAML 的保留字符，不能作为值的开头）"),
+            "以这个字符开头的值请加引号".into(),
+        ),
+        '%' => (
+            "“%”不能出现在这里（% 是 YAML 指令的符号，不能作为值的开头）".into(),
+            "以 % 开头的文字请加引号；指令行（%YAML、%TAG）记录不需要，请删去".into(),
+        ),
+        c if c.is_control() || crate::diagnostic::is_bidi_control(c) => (
+            format!("这里有一个不可见的控制字符 {shown}（U+{:04X}）", u32::from(c)),
+            "删去这个字符（常由复制粘贴带入）；换行与缩进只用回车和空格".into(),
+        ),
+        _ => (format!("“{shown}”不能出现在这里"), "以这个字符开头的值请加引号".into()),
     }
 }
 
@@ -256,6 +301,34 @@ fn swallowing_quote(text: &str, here: Position, about_quotes: bool) -> Option<(P
         })
         .last()
         .map(|quoted| (position(text, quoted.open), quoted.quote))
+}
+
+/// When the reader stopped after a `[` or `{` opened on an earlier line and not closed: its
+/// position and the bracket. Brackets inside quoted texts and comments do not count.
+fn unclosed_bracket(text: &str, here: Position) -> Option<(Position, char)> {
+    let error_at = offset(text, here);
+    let quoted = quoted_texts(text);
+    let in_quotes =
+        |at: usize| quoted.iter().any(|q| q.open <= at && q.close.is_none_or(|close| at <= close));
+    let mut open: Vec<(usize, char)> = Vec::new();
+    let mut in_comment = false;
+    let mut previous = '\n';
+    for (at, c) in text[..error_at.min(text.len())].char_indices() {
+        match c {
+            '\n' => in_comment = false,
+            _ if in_comment || in_quotes(at) => {}
+            '#' if previous.is_whitespace() => in_comment = true,
+            '[' | '{' => open.push((at, c)),
+            ']' | '}' => {
+                open.pop();
+            }
+            _ => {}
+        }
+        previous = c;
+    }
+    let &(at, bracket) = open.first()?;
+    let opening = position(text, at);
+    (opening.line < here.line).then_some((opening, bracket))
 }
 
 /// A quoted text: where its opening and closing quotes are (byte offsets).
@@ -487,6 +560,24 @@ mod tests {
         let found = quoted_texts(text);
         assert_eq!(found.len(), 2, "{found:?}");
         assert!(found.iter().all(|q| q.close.is_some()));
+    }
+
+    #[test]
+    fn an_unclosed_bracket_is_placed_at_the_bracket() {
+        let text = "a: 1\nevaluators: [杨飞, 周莹\nscore: 96\nx: 1\n";
+        let (message, expected, at) = syntax(text);
+        assert_eq!(at, Position { line: 2, column: 13 }, "{message}");
+        assert!(message.contains("第 2 行以 [ 开始的列表没有以 ] 结束"), "{message}");
+        assert!(expected.contains("补上 ]"), "{expected}");
+    }
+
+    #[test]
+    fn an_unexpected_character_gets_the_hint_for_that_character() {
+        assert!(words(&K::UnexpectedCharacter { character: '%' }).0.contains("指令"));
+        let (message, _) = words(&K::UnexpectedCharacter { character: '\u{1}' });
+        assert!(message.contains("控制字符 <U+0001>"), "{message}");
+        assert!(!message.contains('\u{1}'));
+        assert!(words(&K::UnexpectedCharacter { character: '@' }).0.contains("保留字符"));
     }
 
     #[test]
