@@ -378,7 +378,7 @@ fn next_writes_client_text_only_inside_its_comment_line() {
 #[test]
 fn next_warns_when_its_source_still_has_errors() {
     let ws = Workspace::new();
-    ws.example_with("r.yaml", &[("organisation: 4", "organisation: 7")]);
+    ws.example_with("r.yaml", &[("role: leader", "role: member")]);
     let output = certreport_in_time(&["next", "r.yaml", "-o", "n.yaml"], ws.dir.path());
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(stderr(&output).contains("仍有 1 个错误"), "{}", stderr(&output));

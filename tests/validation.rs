@@ -385,7 +385,7 @@ fn a_multi_site_client_without_sites_is_an_error() {
 #[test]
 fn a_score_above_the_indicator_maximum_is_an_error() {
     let run = check_example(&[("  supervision: 6", "  supervision: 9")]);
-    let d = run.assert_error("数字 9 太大", "scores.supervision", run.line("supervision: 9"));
+    let d = run.assert_error("“监督”的值 9 太大", "scores.supervision", run.line("supervision: 9"));
     assert_eq!(d.expected.as_deref(), Some("不大于 7 的数"));
 }
 
@@ -827,7 +827,8 @@ fn an_internal_evaluation_after_the_audit_start_is_an_error() {
 #[test]
 fn an_internal_evaluation_score_above_100_is_an_error() {
     let run = check_example(&[("  score: 96", "  score: 101")]);
-    let d = run.assert_error("数字 101 太大", "internal_evaluation.score", run.line("score: 101"));
+    let d =
+        run.assert_error("“内部评价得分”的值 101 太大", "internal_evaluation.score", run.line("score: 101"));
     assert_eq!(d.expected.as_deref(), Some("不大于 100 的数"));
 }
 
@@ -894,7 +895,7 @@ fn impossible_dates_are_reported_together_with_every_other_structural_problem() 
         run.assert_error("日期“2025-02-30”在日历中不存在", "conclusion.date", run.line("date: 2025-02-30"));
     assert_eq!(d.expected.as_deref(), Some("日期，写成 YYYY-MM-DD，例如 2025-12-03"));
     run.assert_error("未知的字段“phon”", "client.contact.phon", run.line("phon:"));
-    run.assert_error("数字 5 太大", "scores.organisation", run.line("organisation: 5"));
+    run.assert_error("“组织架构”的值 5 太大", "scores.organisation", run.line("organisation: 5"));
     assert_eq!(run.error_count(), 5, "{}", run.stderr());
 }
 

@@ -141,6 +141,11 @@ fn leaves<'a>(error: &'a Error<'a>, report: &mut dyn FnMut(&'a Error<'a>)) {
 fn translate(root: &Value, document: &Value, error: &Error) -> Vec<(Problem, Option<String>)> {
     let path = yaml_path(&error.instance_location.tokens);
     let node = schema_node(root, error.schema_url);
+    // A number named by its field's title where it has one: “组织架构”的值 5.
+    let subject = |number: String| match node.map(|n| title(root, n)).filter(|t| !t.is_empty()) {
+        Some(title) => format!("“{title}”的值 {number}"),
+        None => format!("数字 {number}"),
+    };
     let value = error.instance_location.tokens.iter().try_fold(document, |value, token| match token {
         InstanceToken::Prop(key) => value.get(key.as_ref()),
         InstanceToken::Item(i) => value.get(*i),
@@ -237,12 +242,12 @@ fn translate(root: &Value, document: &Value, error: &Error) -> Vec<(Problem, Opt
             .expected(format!("0 到 {err} 之间的整数"))
             .code("out-of-range")),
         B::Minimum { got, want } | B::ExclusiveMinimum { got, want } => {
-            one(Problem::error(path, format!("数字 {} 太小", number(got)))
+            one(Problem::error(path, format!("{} 太小", subject(number(got))))
                 .expected(format!("不小于 {} 的数", number(want)))
                 .code("out-of-range"))
         }
         B::Maximum { got, want } | B::ExclusiveMaximum { got, want } => {
-            one(Problem::error(path, format!("数字 {} 太大", number(got)))
+            one(Problem::error(path, format!("{} 太大", subject(number(got))))
                 .expected(format!("不大于 {} 的数", number(want)))
                 .code("out-of-range"))
         }
