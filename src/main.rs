@@ -273,10 +273,6 @@ fn load_failure(error: &LoadError) -> u8 {
 }
 
 fn render(record: &Path, target: &Target, font_dirs: &[PathBuf], standard: render::PdfStandard) -> u8 {
-    let mut checked = match pipeline::check_file(record) {
-        Ok(checked) => checked,
-        Err(error) => return load_failure(&error),
-    };
     let engine = match Engine::new(font_dirs) {
         Ok(engine) => engine.with_pdf_standard(standard),
         Err(why) => {
@@ -287,7 +283,10 @@ fn render(record: &Path, target: &Target, font_dirs: &[PathBuf], standard: rende
     for warning in engine.warnings() {
         errln!("警告：{warning}");
     }
-    checked.check_glyphs(engine.book());
+    let checked = match pipeline::check_file_with_fonts(record, engine.book()) {
+        Ok(checked) => checked,
+        Err(error) => return load_failure(&error),
+    };
     print_diagnostics(&checked.diagnostics);
     if checked.has_errors() {
         errln!("{}：记录有错误，未生成报告", record.display());
@@ -323,15 +322,8 @@ fn check_command(records: &[PathBuf], format: Format, font_dirs: &[PathBuf]) -> 
             return USAGE_OR_IO;
         }
     };
-    let results: Vec<_> = records
-        .iter()
-        .map(|record| {
-            pipeline::check_file(record).map(|mut checked| {
-                checked.check_glyphs(fonts.book());
-                checked
-            })
-        })
-        .collect();
+    let results: Vec<_> =
+        records.iter().map(|record| pipeline::check_file_with_fonts(record, fonts.book())).collect();
     if format == Format::Json {
         outln!("{}", check::to_json(records.iter().map(PathBuf::as_path).zip(&results)));
     }

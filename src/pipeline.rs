@@ -72,6 +72,34 @@ pub fn check_source(source: Source) -> CheckResult {
     load::load_source(source).map(check_loaded)
 }
 
+/// Loads, validates and scores a record file, and looks its text up in `book` (the fonts in
+/// use): every problem at once — the text's too when the file cannot be read as a record.
+pub fn check_file_with_fonts(file: &Path, book: &FontBook) -> CheckResult {
+    let source = Source::read(file).map_err(LoadError::Unreadable)?;
+    check_source_with_fonts(source, book)
+}
+
+/// [`check_file_with_fonts`] for a record held in memory.
+pub fn check_source_with_fonts(source: Source, book: &FontBook) -> CheckResult {
+    let (file, text) = (source.file.clone(), source.text.clone());
+    match load::load_source(source) {
+        Ok(loaded) => {
+            let mut checked = check_loaded(loaded);
+            checked.check_glyphs(book);
+            Ok(checked)
+        }
+        Err(LoadError::Invalid(mut diagnostics)) => {
+            let source = Source::new(file, text);
+            if let Ok(tree) = source.tree() {
+                diagnostics.extend(glyphs::check_tree(&source, &tree, book));
+                diagnostics.sort_by_key(|d| (d.line, d.column));
+            }
+            Err(LoadError::Invalid(diagnostics))
+        }
+        Err(unreadable) => Err(unreadable),
+    }
+}
+
 /// Validates and scores a loaded record.
 pub fn check_loaded(loaded: LoadedRecord) -> Checked {
     let sheet = score::score(&loaded.record, &loaded.scheme);

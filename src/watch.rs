@@ -157,10 +157,7 @@ impl Watch {
     /// watch from now on (`known`: those watched so far).
     fn update(&self, known: &HashSet<PathBuf>) -> HashSet<PathBuf> {
         let started = Instant::now();
-        let result = pipeline::check_file(&self.record).map(|mut checked| {
-            checked.check_glyphs(self.engine.book());
-            checked
-        });
+        let result = pipeline::check_file_with_fonts(&self.record, self.engine.book());
         let files = dependencies(&self.record, &result, known);
         match result {
             Err(error) => self.invalid(error.diagnostics()),

@@ -442,3 +442,23 @@ fn command_line_mistakes_are_explained_in_chinese() {
         assert!(!err.contains("error:") && !err.contains("Usage"), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn text_problems_are_listed_with_structural_ones() {
+    let ws = Workspace::new();
+    ws.example_with(
+        "r.yaml",
+        &[
+            ("  name: 重庆百环环保科技有限公司", "  name: 重庆百环😀公司\n  phon: 1"),
+            ("organisation: 4", "organisation: 4.001"),
+        ],
+    );
+    for command in ["check", "render"] {
+        let output = certreport_in_time(&[command, "r.yaml"], ws.dir.path());
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{err}");
+        for expected in ["U+1F600", "phon", "4.001"] {
+            assert!(err.contains(expected), "{command}: {expected} not listed: {err}");
+        }
+    }
+}

@@ -316,14 +316,13 @@ fn process(job: &Job, engine: &Engine, tracker: &Tracker, check_only: bool) -> P
         return Processed::Finished(row);
     }
     let mut row = Row { file: shown(&job.input), ..Row::default() };
-    let mut checked = match pipeline::check_file(&job.input) {
+    let checked = match pipeline::check_file_with_fonts(&job.input, engine.book()) {
         Ok(checked) => checked,
         Err(error) => {
             fail(&mut row, Status::Invalid, error.diagnostics());
             return Processed::Finished(row);
         }
     };
-    checked.check_glyphs(engine.book());
     let record = &checked.loaded.record;
     let scheme = &checked.loaded.scheme;
     row.client = escape_controls(&record.client.name).into_owned();

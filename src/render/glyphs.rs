@@ -21,7 +21,7 @@ use serde_json::Value;
 use typst::text::FontBook;
 
 use crate::diagnostic::{Diagnostic, Problem, is_bidi_control};
-use crate::load::LoadedRecord;
+use crate::load::{LoadedRecord, Source};
 
 /// How many different characters one problem lists.
 const LISTED: usize = 5;
@@ -30,31 +30,52 @@ const LISTED: usize = 5;
 pub fn check(loaded: &LoadedRecord, book: &FontBook) -> Vec<Diagnostic> {
     let mut fonts = Coverage::new(book);
     let mut problems = Vec::new();
-    let mut add = |value: Value, at: Option<(&str, &str)>| {
-        walk(&value, &mut String::new(), &mut |path, text| {
-            for mut problem in text_problems(path, text, &mut fonts) {
-                if let Some((field, what)) = at {
-                    problem.message = format!("{what}的字段 {}：{}", problem.path, problem.message);
-                    problem.path = field.to_owned();
-                }
-                problems.push(problem);
-            }
-        });
-    };
-    let mut record = to_value(&loaded.record);
+    problems_of(&printed(to_value(&loaded.record)), None, &mut fonts, &mut problems);
+    problems_of(&to_value(&loaded.profile), Some(("profile", "认证机构信息文件")), &mut fonts, &mut problems);
+    problems_of(&to_value(&*loaded.scheme), Some(("scheme", "评分体系")), &mut fonts, &mut problems);
+    if let Some(previous) = &loaded.previous {
+        problems_of(
+            &to_value(&previous.client),
+            Some(("previous", "上次记录 client")),
+            &mut fonts,
+            &mut problems,
+        );
+    }
+    problems.into_iter().map(|problem| loaded.source.place(problem)).collect()
+}
+
+/// The problems of the text of a record that could not be read as a record, looked up as
+/// written: every string of its YAML tree but the file references — so that they are listed
+/// with its other problems, not after they are fixed.
+pub fn check_tree(source: &Source, tree: &Value, book: &FontBook) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    problems_of(&printed(tree.clone()), None, &mut Coverage::new(book), &mut problems);
+    problems.into_iter().map(|problem| source.place(problem)).collect()
+}
+
+/// A record's fields without its file references (`profile`, `previous`, `scheme`): those are
+/// never printed, and their files' text is checked on its own.
+fn printed(mut record: Value) -> Value {
     if let Value::Object(fields) = &mut record {
-        // File references: never printed (their files' text is checked below).
         for reference in ["profile", "previous", "scheme"] {
             fields.remove(reference);
         }
     }
-    add(record, None);
-    add(to_value(&loaded.profile), Some(("profile", "认证机构信息文件")));
-    add(to_value(&*loaded.scheme), Some(("scheme", "评分体系")));
-    if let Some(previous) = &loaded.previous {
-        add(to_value(&previous.client), Some(("previous", "上次记录 client")));
-    }
-    problems.into_iter().map(|problem| loaded.source.place(problem)).collect()
+    record
+}
+
+/// Adds the problems of every string in `value`; `at`: the record's field naming the file the
+/// value comes from, and what that file is, for a value that is not the record's own.
+fn problems_of(value: &Value, at: Option<(&str, &str)>, fonts: &mut Coverage, problems: &mut Vec<Problem>) {
+    walk(value, &mut String::new(), &mut |path, text| {
+        for mut problem in text_problems(path, text, fonts) {
+            if let Some((field, what)) = at {
+                problem.message = format!("{what}的字段 {}：{}", problem.path, problem.message);
+                problem.path = field.to_owned();
+            }
+            problems.push(problem);
+        }
+    });
 }
 
 fn to_value(value: &impl Serialize) -> Value {
