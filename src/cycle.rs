@@ -108,21 +108,13 @@ pub enum NextError {
     Usage(String),
 }
 
-/// What `next` wrote.
-#[derive(Debug)]
-pub struct Written {
-    pub path: PathBuf,
-    /// How many errors `check` finds in the record it was derived from: a record planned ahead
-    /// from an unfinished one carries over what that one says, so the caller warns.
-    pub errors_in_source: usize,
-}
-
 /// Reads a record file, derives the next record and writes it (never over an existing file).
+/// Returns the path written.
 pub fn next_record_file(
     file: &Path,
     output: Option<&Path>,
     start: Option<&str>,
-) -> Result<Written, NextError> {
+) -> Result<PathBuf, NextError> {
     let start = start.map(Date::parse).transpose().map_err(NextError::Usage)?;
     let source = Source::read(file).map_err(|d| NextError::Load(LoadError::Unreadable(d)))?;
     let record: Record = source.parse().map_err(|d| NextError::Load(LoadError::Invalid(d)))?;
@@ -176,11 +168,7 @@ pub fn next_record_file(
         std::io::ErrorKind::AlreadyExists => exists(&output),
         _ => NextError::Usage(format!("无法写入 {}：{}", shown(&output), io_reason(&e))),
     })?;
-    let errors_in_source = match crate::pipeline::check_source(source) {
-        Ok(checked) => checked.diagnostics.iter().filter(|d| d.is_error()).count(),
-        Err(error) => error.diagnostics().len(),
-    };
-    Ok(Written { path: output, errors_in_source })
+    Ok(output)
 }
 
 /// Text for a `#` comment line: nothing in it can end the comment (line breaks, controls and

@@ -78,22 +78,24 @@ pub fn find(dir: &Path, extensions: &[&str]) -> Found {
 /// Whether `dir` is on one of the kernel's pseudo file systems, whose files are not files
 /// (procfs, sysfs, cgroups, debugfs …): a walk of `/` passes them over.
 fn is_pseudo_file_system(dir: &Path) -> bool {
-    const PSEUDO: [u32; 12] = [
-        0x9fa0,      // proc
-        0x6265_6572, // sysfs
-        0x1cd1,      // devpts
-        0x0027_e0eb, // cgroup
-        0x6367_7270, // cgroup2
-        0x6462_6720, // debugfs
-        0x7472_6163, // tracefs
-        0x7363_6673, // securityfs
-        0xcafe_4a11, // bpf
-        0x6165_676c, // pstore
-        0x6265_6570, // configfs
-        0x6573_5546, // fusectl
-    ];
     rustix::fs::statfs(dir).is_ok_and(|fs| PSEUDO.contains(&(fs.f_type as u32)))
 }
+
+/// The kernel's pseudo file systems: procfs, sysfs, cgroups, debugfs …
+const PSEUDO: [u32; 12] = [
+    0x9fa0,      // proc
+    0x6265_6572, // sysfs
+    0x1cd1,      // devpts
+    0x0027_e0eb, // cgroup
+    0x6367_7270, // cgroup2
+    0x6462_6720, // debugfs
+    0x7472_6163, // tracefs
+    0x7363_6673, // securityfs
+    0xcafe_4a11, // bpf
+    0x6165_676c, // pstore
+    0x6265_6570, // configfs
+    0x6573_5546, // fusectl
+];
 
 /// Opens a file for reading, without blocking, only if it is a regular file (not a pipe, a
 /// device or a folder).
@@ -116,13 +118,20 @@ fn open(path: &Path, flags: i32) -> Result<File, ReadError> {
     // Looked at again once open, in case the file was swapped meanwhile.
     let file =
         std::fs::OpenOptions::new().read(true).custom_flags(flags).open(path).map_err(ReadError::Io)?;
-    if file.metadata().map_err(ReadError::Io)?.is_file() { Ok(file) } else { Err(ReadError::NotRegular) }
+    // A "file" of /proc or /sys (a link may lead there) is the kernel's, never a document.
+    let pseudo = rustix::fs::fstatfs(&file).is_ok_and(|fs| PSEUDO.contains(&(fs.f_type as u32)));
+    if file.metadata().map_err(ReadError::Io)?.is_file() && !pseudo {
+        Ok(file)
+    } else {
+        Err(ReadError::NotRegular)
+    }
 }
 
 /// Why a file was not read.
 #[derive(Debug)]
 pub enum ReadError {
-    /// A folder, a pipe, a device (or, for [`open_own`], a link).
+    /// A folder, a pipe, a device, a file of the kernel's pseudo file systems (or, for
+    /// [`open_own`], a link).
     NotRegular,
     /// More bytes than the limit: how many it has at least.
     TooLarge(u64),

@@ -125,7 +125,7 @@ struct OutputArgs {
     #[arg(short, long)]
     output: Option<PathBuf>,
     /// Pixels per inch of PNG pages.
-    #[arg(long, default_value_t = target::DEFAULT_PPI)]
+    #[arg(long, default_value_t = target::DEFAULT_PPI, allow_negative_numbers = true)]
     ppi: f32,
 }
 
@@ -217,15 +217,17 @@ fn usage_error(error: &clap::Error) -> u8 {
     let get = |kind| error.get(kind).map(ToString::to_string).unwrap_or_default();
     let arg = get(C::InvalidArg);
     let mut message = match error.kind() {
-        K::ValueValidation => match std::error::Error::source(error) {
-            Some(reason) => format!("参数 {arg}：{reason}"),
-            None => format!("参数 {arg} 的值“{}”无效", get(C::InvalidValue)),
+        // Our own parsers explain in Chinese; the standard ones (numbers) do not.
+        K::ValueValidation => match std::error::Error::source(error).map(|e| e.to_string()) {
+            Some(reason) if !reason.is_ascii() => format!("参数 {arg}：{reason}"),
+            _ => format!("参数 {arg} 的值“{}”无效", get(C::InvalidValue)),
         },
         K::InvalidValue => format!("参数 {arg} 的值“{}”无效", get(C::InvalidValue)),
         K::UnknownArgument => format!("不认识的参数 {arg}"),
         K::InvalidSubcommand => format!("不认识的命令 {}", get(C::InvalidSubcommand)),
         K::MissingRequiredArgument => format!("缺少参数 {arg}"),
         K::MissingSubcommand => "缺少命令".to_owned(),
+        K::ArgumentConflict if get(C::PriorArg) == arg => format!("参数 {arg} 只能给一次"),
         K::ArgumentConflict => format!("参数 {arg} 不能与 {} 同时使用", get(C::PriorArg)),
         K::NoEquals | K::TooManyValues | K::TooFewValues | K::WrongNumberOfValues => {
             format!("参数 {arg} 的值的个数不对")
@@ -234,12 +236,12 @@ fn usage_error(error: &clap::Error) -> u8 {
         _ => format!("命令行有误（{}）", error.kind()),
     };
     for (kind, words) in [(C::ValidValue, "可选"), (C::ValidSubcommand, "可用的命令")] {
-        if error.get(kind).is_some() {
+        if !get(kind).is_empty() {
             message.push_str(&format!("；{words}：{}", get(kind)));
         }
     }
     for kind in [C::SuggestedArg, C::SuggestedSubcommand, C::SuggestedValue] {
-        if error.get(kind).is_some() {
+        if !get(kind).is_empty() {
             message.push_str(&format!("；是否应为 {}？", get(kind)));
         }
     }
@@ -380,16 +382,22 @@ fn batch_command(inputs: &[PathBuf], options: &batch::Options) -> u8 {
 fn next(record: &Path, output: Option<PathBuf>, audit_date: Option<&str>) -> u8 {
     match cycle::next_record_file(record, output.as_deref(), audit_date) {
         Ok(written) => {
-            if written.errors_in_source > 0 {
+            // A record planned ahead from an unfinished one carries over what that one says.
+            let errors = FontSet::new(&[]).ok().map_or(0, |fonts| {
+                match pipeline::check_file_with_fonts(record, fonts.book()) {
+                    Ok(checked) => checked.diagnostics.iter().filter(|d| d.is_error()).count(),
+                    Err(error) => error.diagnostics().len(),
+                }
+            });
+            if errors > 0 {
                 errln!(
-                    "警告：{} 仍有 {} 个错误（certreport check 可列出）：下一年度记录沿用了其中的内容",
-                    record.display(),
-                    written.errors_in_source
+                    "警告：{} 仍有 {errors} 个错误（certreport check 可列出）：下一年度记录沿用了其中的内容",
+                    record.display()
                 );
             }
             outln!(
                 "已生成下一次审查的记录 {}：请填写得分、评价结果、概述与结论，再运行 certreport check",
-                written.path.display()
+                written.display()
             );
             OK
         }

@@ -9,6 +9,7 @@ use std::sync::{Arc, OnceLock};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::diagnostic::Problem;
 use crate::format;
 
 /// The id of the built-in GB/T 27922-2011 scheme.
@@ -20,9 +21,28 @@ pub(crate) const BUILTIN_SOURCE: &str = include_str!("../schemes/gbt27922-2011.y
 pub const PLACEHOLDERS: [&str; 5] =
     ["deduction_points", "deduction_fail_count", "bonus_points", "bonus_max_count", "pass_score"];
 
-/// The names of the `{placeholders}` a text holds.
-fn placeholders(text: &str) -> impl Iterator<Item = &str> {
-    text.split('{').skip(1).filter_map(|after| after.split_once('}').map(|(name, _)| name))
+/// The first mistake in a text's `{placeholders}`: an unknown name, or a brace without its
+/// pair (which [`Scheme::fill`] would leave in the report as it is).
+fn placeholder_mistake(text: &str) -> Option<String> {
+    let mut rest = text;
+    loop {
+        match (rest.find('{'), rest.find('}')) {
+            (None, None) => return None,
+            (None, Some(_)) => return Some("有多余的“}”".into()),
+            (Some(open), Some(close)) if close < open => return Some("有多余的“}”".into()),
+            (Some(_), None) => return Some("“{”没有配对的“}”".into()),
+            (Some(open), Some(close)) => {
+                let name = &rest[open + 1..close];
+                if name.contains('{') {
+                    return Some("“{”没有配对的“}”".into());
+                }
+                if !PLACEHOLDERS.contains(&name) {
+                    return Some(format!("占位符 {{{name}}} 未知"));
+                }
+                rest = &rest[close + 1..];
+            }
+        }
+    }
 }
 
 /// 评分结果's rules, worded from the scheme's numbers.
@@ -162,48 +182,65 @@ impl Scheme {
             .clone()
     }
 
-    /// Checks what the types cannot: unique keys, ascending levels, weights that add up.
-    pub fn check(&self) -> Result<(), String> {
+    /// Checks what the types cannot: unique keys, ascending levels, weights that add up, a
+    /// fail count that lets a report pass, placeholders that exist. The first problem, at the
+    /// scheme's field it is about.
+    pub fn check(&self) -> Result<(), Problem> {
         let mut keys = std::collections::HashSet::new();
-        for group in &self.groups {
+        for (g, group) in self.groups.iter().enumerate() {
             let sum: f64 = group.indicators.iter().map(|i| i.max).sum();
             if (sum - group.weight).abs() > 1e-9 {
-                return Err(format!(
-                    "一级指标“{}”的分值 {} 与其二级指标分值之和 {} 不符",
-                    group.name, group.weight, sum
+                return Err(Problem::error(
+                    format!("groups[{g}].weight"),
+                    format!(
+                        "一级指标“{}”的分值 {} 与其二级指标分值之和 {} 不符",
+                        group.name, group.weight, sum
+                    ),
                 ));
             }
-            for indicator in &group.indicators {
+            for (i, indicator) in group.indicators.iter().enumerate() {
                 if !keys.insert(indicator.key.as_str()) {
-                    return Err(format!("指标键“{}”重复", indicator.key));
+                    return Err(Problem::error(
+                        format!("groups[{g}].indicators[{i}].key"),
+                        format!("指标键“{}”重复", indicator.key),
+                    ));
                 }
                 if indicator.max <= 0.0 {
-                    return Err(format!("指标“{}”的分值必须大于 0", indicator.name));
+                    return Err(Problem::error(
+                        format!("groups[{g}].indicators[{i}].max"),
+                        format!("指标“{}”的分值必须大于 0", indicator.name),
+                    ));
                 }
             }
         }
         if keys.is_empty() {
-            return Err("评分体系没有任何指标".into());
+            return Err(Problem::error("groups", "评分体系没有任何指标"));
         }
         if self.levels.is_empty() || self.levels.windows(2).any(|w| w[0].min >= w[1].min) {
-            return Err("星级必须至少一个，并按最低分从低到高排列".into());
+            return Err(Problem::error("levels", "星级必须至少一个，并按最低分从低到高排列"));
         }
         if self.levels[0].min < self.pass_score {
-            return Err("最低星级的分数线不能低于合格分".into());
+            return Err(Problem::error("levels[0].min", "最低星级的分数线不能低于合格分"));
         }
         if self.special_deduction.fail_count < 1 {
-            return Err(format!(
-                "特别扣分项的不合格项数 fail_count 为 {}，那样每份报告都不合格：应至少为 1",
-                self.special_deduction.fail_count
+            return Err(Problem::error(
+                "special_deduction.fail_count",
+                format!(
+                    "特别扣分项的不合格项数 fail_count 为 {}，那样每份报告都不合格：应至少为 1",
+                    self.special_deduction.fail_count
+                ),
             ));
         }
         for (i, text) in self.principles.iter().enumerate() {
-            if let Some(unknown) = placeholders(text).find(|name| !PLACEHOLDERS.contains(name)) {
-                return Err(format!(
-                    "评分原则说明第 {} 条中的占位符 {{{unknown}}} 未知：可用的占位符为 {}",
-                    i + 1,
+            if let Some(mistake) = placeholder_mistake(text) {
+                return Err(Problem::error(
+                    format!("principles[{i}]"),
+                    format!("评分原则说明第 {} 条：{mistake}", i + 1),
+                )
+                .expected(format!(
+                    "占位符写作 {}；文字中不单独使用 {{ 或 }}",
                     PLACEHOLDERS.iter().map(|p| format!("{{{p}}}")).collect::<Vec<_>>().join("、")
-                ));
+                )));
             }
         }
         Ok(())
@@ -286,12 +323,22 @@ mod tests {
     fn a_scheme_that_fails_every_report_or_names_an_unknown_placeholder_is_refused() {
         let mut scheme = (*Scheme::builtin()).clone();
         scheme.special_deduction.fail_count = 0;
-        assert!(scheme.check().unwrap_err().contains("应至少为 1"));
-        let mut scheme = (*Scheme::builtin()).clone();
-        scheme.principles[1].push_str("{nope}");
-        let why = scheme.check().unwrap_err();
-        assert!(why.contains("第 2 条中的占位符 {nope} 未知"), "{why}");
-        assert!(why.contains("{deduction_points}、{deduction_fail_count}"), "{why}");
+        let problem = scheme.check().unwrap_err();
+        assert!(problem.message.contains("应至少为 1") && problem.path == "special_deduction.fail_count");
+        for (text, mistake) in [
+            ("{nope}", "占位符 {nope} 未知"),
+            ("{bonus_points 分", "“{”没有配对的“}”"),
+            ("{{bonus_points}}", "“{”没有配对的“}”"),
+            ("}{", "有多余的“}”"),
+            ("分}", "有多余的“}”"),
+        ] {
+            let mut scheme = (*Scheme::builtin()).clone();
+            scheme.principles[1].push_str(text);
+            let problem = scheme.check().unwrap_err();
+            assert_eq!(problem.path, "principles[1]");
+            assert!(problem.message.contains(&format!("第 2 条：{mistake}")), "{text}: {problem:?}");
+            assert!(problem.expected.unwrap().contains("{deduction_points}、{deduction_fail_count}"));
+        }
     }
 
     #[test]

@@ -462,3 +462,56 @@ fn text_problems_are_listed_with_structural_ones() {
         }
     }
 }
+
+#[test]
+fn a_record_leading_into_proc_is_refused_unread() {
+    let ws = Workspace::new();
+    std::os::unix::fs::symlink("/proc/self/environ", ws.path("env.yaml")).unwrap();
+    std::fs::create_dir(ws.path("in")).unwrap();
+    std::os::unix::fs::symlink("/proc/self/status", ws.path("in/status.yaml")).unwrap();
+    let output = certreport_in_time(&["check", "env.yaml"], ws.dir.path());
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(err.contains("不是一个普通文件") && !err.contains("PATH=") && !err.contains(" | "), "{err}");
+    let output = certreport_in_time(&["batch", "in", "--out-dir", "out"], ws.dir.path());
+    let summary = std::fs::read_to_string(ws.path("out/summary.csv")).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(!summary.contains("Name:") && !summary.contains("Pid"), "{summary}");
+}
+
+#[test]
+fn the_summary_table_writes_what_its_fonts_cannot_draw_as_code_points() {
+    let ws = Workspace::new();
+    std::fs::create_dir(ws.path("in")).unwrap();
+    std::fs::copy(ws.path("cb-profile.yaml"), ws.path("in/cb-profile.yaml")).unwrap();
+    ws.example_with("in/a.yaml", &[("  name: 重庆百环环保科技有限公司", "  name: 重庆百环😀公司")]);
+    let output = certreport_in_time(&["batch", "in", "--out-dir", "out"], ws.dir.path());
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let table = pdf_text_compact(&ws.path("out/summary.pdf"));
+    assert!(table.contains("重庆百环<U+1F600>公司"), "{table}");
+    assert!(!table.contains('😀'), "{table}");
+}
+
+#[test]
+fn an_inconsistent_scheme_is_told_in_full_at_its_field() {
+    let ws = Workspace::new();
+    let scheme = std::fs::read_to_string(repo("schemes/gbt27922-2011.yaml")).unwrap();
+    assert!(scheme.contains("可产生 {bonus_points} 分"));
+    ws.write("s.yaml", &scheme.replacen("可产生 {bonus_points} 分", "可产生 {bonus_points 分", 1));
+    ws.example_with("r.yaml", &[("profile: cb-profile.yaml", "profile: cb-profile.yaml\nscheme: s.yaml")]);
+    let output = certreport_in_time(&["check", "r.yaml"], ws.dir.path());
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.contains("“{”没有配对的“}”") && err.contains("{pass_score}"), "{err}");
+    let line = scheme.lines().position(|l| l.contains("可产生 {bonus_points} 分")).unwrap() + 1;
+    assert!(err.contains(&format!("s.yaml:{line}:")), "line {line}: {err}");
+}
+
+#[test]
+fn next_counts_text_problems_among_its_source_errors() {
+    let ws = Workspace::new();
+    ws.example_with("r.yaml", &[("  name: 重庆百环环保科技有限公司", "  name: 重庆百环😀公司")]);
+    let output = certreport_in_time(&["next", "r.yaml", "-o", "n.yaml"], ws.dir.path());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stderr(&output).contains("仍有 1 个错误"), "{}", stderr(&output));
+}

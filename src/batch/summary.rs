@@ -2,6 +2,7 @@
 //! by the `csv` crate), `summary.json` (scores as numbers, results as booleans, dates as
 //! `YYYY-MM-DD`), and `summary.pdf`, the 汇总表 a CB files.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use serde::Serialize;
@@ -10,6 +11,7 @@ use super::parts::{Part, PartCache};
 use super::{Error, Row, SUMMARY_FILES, Status, Summary};
 use crate::date::Date;
 use crate::output::{Inputs, OutputError, write_atomic};
+use crate::render::glyphs::Printable;
 use crate::render::join::{JoinedInfo, PdfJoiner};
 use crate::render::{self, Engine, Tagging, Template};
 
@@ -47,6 +49,7 @@ fn table_pdf(summary: &Summary, engine: &Engine, cache: &mut PartCache<'_>) -> R
     let date = summary.date;
     let rows = &summary.rows;
     let mut joined = PdfJoiner::default();
+    let mut printable = Printable::new(engine.book());
     let mut start = 0;
     while start < rows.len() {
         let end = (start + PART_ROWS).min(rows.len());
@@ -61,7 +64,7 @@ fn table_pdf(summary: &Summary, engine: &Engine, cache: &mut PartCache<'_>) -> R
             rows: rows[start..end]
                 .iter()
                 .zip(start + 1..)
-                .map(|(row, number)| TableRow::new(row, number))
+                .map(|(row, number)| TableRow::new(row, number, &mut printable))
                 .collect(),
         };
         let json = serde_json::to_vec(&part).expect("the summary serializes");
@@ -125,33 +128,33 @@ struct TablePart<'a> {
     rows: Vec<TableRow<'a>>,
 }
 
-/// One row of the 汇总表, as printed.
+/// One row of the 汇总表, as printed: text the fonts cannot draw as `<U+XXXX>`.
 #[derive(Serialize)]
 struct TableRow<'a> {
     /// 序号.
     number: usize,
     /// The client, or the file when the record could not be read.
-    client: &'a str,
-    project_number: &'a str,
+    client: Cow<'a, str>,
+    project_number: Cow<'a, str>,
     audit_type: &'a str,
     score: String,
-    level: &'a str,
+    level: Cow<'a, str>,
     /// 通过 / 不通过, empty when not scored.
     result: &'static str,
     status: &'static str,
     /// The first error, if any.
-    note: &'a str,
+    note: Cow<'a, str>,
 }
 
 impl<'a> TableRow<'a> {
-    fn new(row: &'a Row, number: usize) -> TableRow<'a> {
+    fn new(row: &'a Row, number: usize, printable: &mut Printable) -> TableRow<'a> {
         TableRow {
             number,
-            client: if row.client.is_empty() { &row.file } else { &row.client },
-            project_number: &row.project_number,
+            client: printable.text(if row.client.is_empty() { &row.file } else { &row.client }),
+            project_number: printable.text(&row.project_number),
             audit_type: &row.audit_type,
             score: score_text(row.score),
-            level: &row.level,
+            level: printable.text(&row.level),
             result: passed_label(row.passed),
             // The 汇总表 lists the reports: one kept from an earlier run is one like any other
             // (summary.csv and summary.json tell them apart).
@@ -160,7 +163,7 @@ impl<'a> TableRow<'a> {
                 .map(|s| if s.succeeded() { Status::Ok } else { s })
                 .map(Status::label)
                 .unwrap_or_default(),
-            note: &row.first_error,
+            note: printable.text(&row.first_error),
         }
     }
 }

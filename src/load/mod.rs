@@ -42,7 +42,9 @@ impl Source {
     pub fn read(file: &Path) -> Result<Source, Diagnostic> {
         let fail = |why: String| Diagnostic::file_error(file, why);
         let bytes = crate::files::read_regular(file, MAX_FILE_BYTES).map_err(|e| match e {
-            ReadError::NotRegular => fail("这不是一个普通文件（是文件夹、管道或设备）".into()),
+            ReadError::NotRegular => {
+                fail("这不是一个普通文件（是文件夹、管道、设备或 /proc、/sys 中内核的虚拟文件）".into())
+            }
             ReadError::TooLarge(bytes) => fail(too_large(bytes)),
             ReadError::Io(e) => fail(io_message(&e)),
         })?;
@@ -348,11 +350,15 @@ pub fn load_scheme(file: &Path) -> Result<Arc<Scheme>, Vec<Diagnostic>> {
 /// A scheme from a file read into memory, checked.
 fn scheme_from(source: &Source) -> Result<Arc<Scheme>, Vec<Diagnostic>> {
     let scheme: Scheme = source.parse()?;
-    scheme.check().map_err(|why| {
-        vec![source.place(Problem::error("", format!("评分体系不一致：{why}")).code("inconsistent-scheme"))]
+    scheme.check().map_err(|mut problem| {
+        problem.message = format!("评分体系不一致：{}", problem.message);
+        vec![source.place(problem.code(INCONSISTENT_SCHEME))]
     })?;
     Ok(Arc::new(scheme))
 }
+
+/// The code of a scheme file that reads as a scheme but whose rules contradict each other.
+const INCONSISTENT_SCHEME: &str = "inconsistent-scheme";
 
 /// How much of a referenced file's line or message a diagnostic may quote: enough to find a
 /// typo, too little to leak a file that was never meant to be one (a key, a password line).
@@ -400,6 +406,11 @@ fn load_referenced<T>(
             .into_iter()
             .take(REFERENCED_PROBLEMS)
             .map(|mut diagnostic| {
+                // A file that is what it should be but inconsistent is told in full: its
+                // message is the program's own words.
+                if diagnostic.code == INCONSISTENT_SCHEME {
+                    return diagnostic;
+                }
                 diagnostic.message = excerpt(&diagnostic.message, REFERENCED_EXCERPT);
                 diagnostic.path = excerpt(&diagnostic.path, REFERENCED_EXCERPT);
                 diagnostic.source_line =

@@ -14,6 +14,7 @@
 //! paragraph separators — and every private-use or unassigned code point: a signed report holds
 //! no hidden text.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use serde::Serialize;
@@ -199,6 +200,37 @@ fn code_points(chars: &[char]) -> String {
     listed.join("、")
 }
 
+/// Text for a page of certreport's own (the batch's 汇总表, which quotes record text and error
+/// messages): every character that the check above would refuse — one the fonts cannot draw,
+/// a control, a bidi control, an invisible one — is written as `<U+XXXX>`, so the table never
+/// prints an empty box nor hides text.
+pub struct Printable<'a> {
+    fonts: Coverage<'a>,
+}
+
+impl<'a> Printable<'a> {
+    pub fn new(book: &'a FontBook) -> Self {
+        Printable { fonts: Coverage::new(book) }
+    }
+
+    pub fn text<'t>(&mut self, text: &'t str) -> Cow<'t, str> {
+        let mut printable =
+            |c: char| !c.is_control() && !is_bidi_control(c) && !is_invisible(c) && self.fonts.covers(c);
+        if text.chars().all(&mut printable) {
+            return Cow::Borrowed(text);
+        }
+        let mut out = String::with_capacity(text.len() + 8);
+        for c in text.chars() {
+            if printable(c) {
+                out.push(c);
+            } else {
+                out.push_str(&format!("<U+{:04X}>", u32::from(c)));
+            }
+        }
+        Cow::Owned(out)
+    }
+}
+
 /// Which characters the book's faces cover, remembered per character.
 struct Coverage<'a> {
     book: &'a FontBook,
@@ -281,6 +313,17 @@ mod tests {
         let found = problems("未见\u{1680}证书");
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].message.contains("U+1680"), "{found:?}");
+    }
+
+    #[test]
+    fn printable_text_writes_what_cannot_be_drawn_as_code_points() {
+        let fonts = FontSet::new(&[]).unwrap();
+        let mut printable = Printable::new(fonts.book());
+        assert!(matches!(printable.text("重庆百环 ABC"), Cow::Borrowed(_)));
+        assert_eq!(
+            printable.text("百环😀\u{200B}\u{1b}\u{202E}甲"),
+            "百环<U+1F600><U+200B><U+001B><U+202E>甲"
+        );
     }
 
     #[test]
