@@ -296,7 +296,8 @@ fn a_batch_output_that_is_an_input_is_worded_for_the_batch() {
 fn watch_stops_at_once_when_its_output_is_its_record() {
     let ws = Workspace::new();
     ws.example_with("r.yaml", &[]);
-    let (output, _) = run(&os(&["watch", "r.yaml", "-o", "r.yaml"]), ws.dir.path(), 30);
+    std::fs::hard_link(ws.path("r.yaml"), ws.path("r.pdf")).unwrap();
+    let (output, _) = run(&os(&["watch", "r.yaml", "-o", "r.pdf"]), ws.dir.path(), 30);
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     assert!(stderr(&output).contains("就是输入文件"), "{}", stderr(&output));
 }

@@ -26,16 +26,18 @@ fn render_never_replaces_the_record_or_what_it_refers_to() {
     let ws = Workspace::new();
     ws.example_with("r.yaml", &[]);
     std::os::unix::fs::symlink("r.yaml", ws.path("link.pdf")).unwrap();
+    std::fs::hard_link(ws.path("r.yaml"), ws.path("hard.pdf")).unwrap();
     std::fs::write(ws.path("notes.pdf"), "my own notes").unwrap();
     let before = snapshot(ws.dir.path());
     let folder = ws.dir.path().file_name().unwrap().to_str().unwrap();
-    let absolute = ws.path("r.yaml");
-    let dotdot = format!("../{folder}/./r.yaml");
+    let absolute = ws.path("hard.pdf");
+    let dotdot = format!("../{folder}/./hard.pdf");
     for (target, why) in [
-        ("./r.yaml", "就是输入文件"),
+        ("./r.yaml", "应以 .pdf"),
+        ("cb-profile.yaml", "应以 .pdf"),
+        ("./hard.pdf", "就是输入文件"),
         (absolute.to_str().unwrap(), "就是输入文件"),
         (dotdot.as_str(), "就是输入文件"),
-        ("cb-profile.yaml", "就是输入文件"),
         ("link.pdf", "就是输入文件"),
         ("notes.pdf", "不是PDF 文件"),
     ] {

@@ -515,3 +515,32 @@ fn next_counts_text_problems_among_its_source_errors() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(stderr(&output).contains("仍有 1 个错误"), "{}", stderr(&output));
 }
+
+#[test]
+fn the_report_of_a_record_that_now_fails_is_moved_aside_not_left_as_current() {
+    let ws = Workspace::new();
+    std::fs::create_dir(ws.path("in")).unwrap();
+    std::fs::copy(ws.path("cb-profile.yaml"), ws.path("in/cb-profile.yaml")).unwrap();
+    ws.example_with("in/a.yaml", &[]);
+    ws.example_with("in/b.yaml", &[]);
+    let output = certreport_in_time(&["batch", "in", "--out-dir", "out"], ws.dir.path());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report = std::fs::read(ws.path("out/reports/a.pdf")).unwrap();
+    ws.example_with("in/a.yaml", &[("role: leader", "role: member")]);
+    // --check-only moves nothing.
+    let output = certreport_in_time(&["batch", "in", "--out-dir", "out", "--check-only"], ws.dir.path());
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(ws.path("out/reports/a.pdf").exists());
+    let output = certreport_in_time(&["batch", "in", "--out-dir", "out"], ws.dir.path());
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(!ws.path("out/reports/a.pdf").exists(), "a stale report stays among the current ones");
+    assert_eq!(std::fs::read(ws.path("out/.certreport/superseded/a.pdf")).unwrap(), report, "kept");
+    assert!(ws.path("out/reports/b.pdf").exists());
+    let summary = std::fs::read_to_string(ws.path("out/summary.csv")).unwrap();
+    assert!(summary.contains("移至") && summary.contains("superseded"), "{summary}");
+    // A PDF that is not the one the batch wrote is never moved.
+    std::fs::write(ws.path("out/reports/a.pdf"), b"%PDF-1.7 mine").unwrap();
+    let output = certreport_in_time(&["batch", "in", "--out-dir", "out"], ws.dir.path());
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert_eq!(std::fs::read(ws.path("out/reports/a.pdf")).unwrap(), b"%PDF-1.7 mine");
+}

@@ -24,7 +24,7 @@ use std::sync::Mutex;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::own::DIR;
+use super::own::{self, DIR};
 use super::plan::Job;
 use super::{Row, Status};
 use crate::diagnostic::shown;
@@ -34,6 +34,8 @@ use crate::output::{Inputs, Kind, OutputError, write_atomic};
 use crate::pipeline::Checked;
 
 const FILE: &str = "manifest.json";
+/// Where the reports of records that now fail are moved ([`Tracker::supersede`]).
+pub const SUPERSEDED: &str = "superseded";
 /// Bumped when the manifest's meaning changes: an older manifest is then ignored.
 const VERSION: u32 = 2;
 /// Files larger than this are not hashed (and so never taken as unchanged); no manifest is
@@ -131,8 +133,13 @@ fn read(path: &Path) -> Manifest {
 
 /// The manifest during a run: the previous run's, and this run's as it is made.
 pub struct Tracker {
+    out_dir: PathBuf,
     /// The previous run's entries, by report.
     previous: HashMap<PathBuf, Entry>,
+    /// Whether a report may be taken as it is (not with `--force` or `--check-only`).
+    reuse: bool,
+    /// Whether a report of a record that now fails is moved aside (not with `--check-only`).
+    supersede: bool,
     engine: String,
     /// Files referred to by many records (a CB's profile) are hashed once per run.
     hashes: Mutex<HashMap<PathBuf, Option<String>>>,
@@ -140,12 +147,16 @@ pub struct Tracker {
 }
 
 impl Tracker {
-    /// Reads the out-dir's manifest. With `force`, nothing counts as unchanged.
-    pub fn new(out_dir: &Path, engine: u128, force: bool) -> Tracker {
-        let manifest = if force { Manifest::default() } else { read(&out_dir.join(DIR).join(FILE)) };
+    /// Reads the out-dir's manifest. Without `reuse`, nothing counts as unchanged; with
+    /// `supersede`, the reports of records that now fail are moved aside ([`Tracker::supersede`]).
+    pub fn new(out_dir: &Path, engine: u128, reuse: bool, supersede: bool) -> Tracker {
+        let manifest = read(&out_dir.join(DIR).join(FILE));
         let previous = manifest.reports.into_iter().map(|entry| (entry.report.0.clone(), entry)).collect();
         Tracker {
+            out_dir: out_dir.to_owned(),
             previous,
+            reuse,
+            supersede,
             engine: format!("{engine:032x}"),
             hashes: Mutex::new(HashMap::new()),
             current: Mutex::new(BTreeMap::new()),
@@ -163,7 +174,7 @@ impl Tracker {
 
     /// The recorded row of a job whose report is up to date, marked unchanged.
     pub fn unchanged(&self, job: &Job) -> Option<Row> {
-        let entry = self.previous.get(&job.name)?;
+        let entry = self.previous.get(&job.name).filter(|_| self.reuse)?;
         let fresh = entry.engine == self.engine
             && std::fs::canonicalize(&job.input).is_ok_and(|input| input == entry.input.0)
             && hash_file(&job.input).is_some_and(|h| h == entry.record)
@@ -192,6 +203,20 @@ impl Tracker {
             })
             .collect();
         Stamp { record: hash(checked.loaded.source.text.as_bytes()), references }
+    }
+
+    /// Moves aside the report an earlier run wrote for a record that now fails, so that every
+    /// PDF in `reports/` matches its record as it is now. Only the very PDF that run wrote (by
+    /// its hash) is moved, into `.certreport/superseded/` — kept, never deleted. Returns where.
+    pub fn supersede(&self, job: &Job) -> Option<PathBuf> {
+        let entry = self.previous.get(&job.name).filter(|_| self.supersede)?;
+        if hash_file(&job.output).is_none_or(|h| h != entry.pdf) {
+            return None;
+        }
+        let dir = own::folder(&self.out_dir.join(DIR).join(SUPERSEDED)).ok()?;
+        let target = dir.join(job.output.file_name()?);
+        std::fs::rename(&job.output, &target).ok()?;
+        Some(target)
     }
 
     /// Records a report written from `stamp`.

@@ -250,7 +250,12 @@ pub fn run(inputs: &[PathBuf], options: &Options) -> Result<Summary, Error> {
     for warning in engine.warnings() {
         errln!("警告：{warning}");
     }
-    let tracker = Tracker::new(out_dir, engine.fingerprint(), options.force || options.check_only);
+    let tracker = Tracker::new(
+        out_dir,
+        engine.fingerprint(),
+        !(options.force || options.check_only),
+        !options.check_only,
+    );
     let workers = options
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
@@ -319,7 +324,7 @@ fn process(job: &Job, engine: &Engine, tracker: &Tracker, check_only: bool) -> P
     let checked = match pipeline::check_file_with_fonts(&job.input, engine.book()) {
         Ok(checked) => checked,
         Err(error) => {
-            fail(&mut row, Status::Invalid, error.diagnostics());
+            fail(&mut row, Status::Invalid, error.diagnostics(), tracker.supersede(job));
             return Processed::Finished(row);
         }
     };
@@ -334,7 +339,7 @@ fn process(job: &Job, engine: &Engine, tracker: &Tracker, check_only: bool) -> P
     row.level = checked.sheet.level().map(|l| scheme.levels[l].name.clone()).unwrap_or_default();
     row.passed = checked.sheet.outcome.as_ref().map(|_| checked.sheet.passed());
     if checked.has_errors() {
-        fail(&mut row, Status::Invalid, &checked.diagnostics);
+        fail(&mut row, Status::Invalid, &checked.diagnostics, tracker.supersede(job));
         return Processed::Finished(row);
     }
     if check_only {
@@ -393,10 +398,15 @@ fn crashed(job: &Job) -> Row {
     }
 }
 
-fn fail(row: &mut Row, status: Status, diagnostics: &[Diagnostic]) {
+/// Marks a row failed with its first error; `superseded`: where an earlier run's report of the
+/// record was moved, said in the row.
+fn fail(row: &mut Row, status: Status, diagnostics: &[Diagnostic], superseded: Option<PathBuf>) {
     row.status = Some(status);
     if let Some(first) = diagnostics.iter().find(|d| d.is_error()) {
         row.first_error = first.one_line();
         row.error_line = (first.line > 0).then_some(first.line);
+    }
+    if let Some(moved) = superseded {
+        row.first_error.push_str(&format!("（此前生成的报告已不符合记录，移至 {}）", shown(&moved)));
     }
 }

@@ -43,6 +43,10 @@ impl Target {
     pub fn from_path(path: PathBuf, ppi: f32) -> Result<Target, String> {
         let is_png = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("png"));
         if !is_png {
+            // A report named like a record or anything else is a slip of the keyboard.
+            if !path.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")) {
+                return Err(format!("输出文件 {} 应以 .pdf（或页面图片 .png）结尾", shown(&path)));
+            }
             return Ok(Target::Pdf(path));
         }
         let pattern = path
