@@ -490,6 +490,12 @@ fn the_summary_table_writes_what_its_fonts_cannot_draw_as_code_points() {
     let table = pdf_text_compact(&ws.path("out/summary.pdf"));
     assert!(table.contains("重庆百环<U+1F600>公司"), "{table}");
     assert!(!table.contains('😀'), "{table}");
+    // A record with errors has no score, level or result in the summaries.
+    assert!(!table.contains("通过") && !table.contains("五星级"), "{table}");
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(ws.path("out/summary.json")).unwrap()).unwrap();
+    let row = &json["rows"][0];
+    assert!(row["score"].is_null() && row["passed"].is_null() && row["level"] == "", "{row}");
 }
 
 #[test]
@@ -543,4 +549,16 @@ fn the_report_of_a_record_that_now_fails_is_moved_aside_not_left_as_current() {
     let output = certreport_in_time(&["batch", "in", "--out-dir", "out"], ws.dir.path());
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     assert_eq!(std::fs::read(ws.path("out/reports/a.pdf")).unwrap(), b"%PDF-1.7 mine");
+}
+
+#[test]
+fn an_empty_record_says_so() {
+    let ws = Workspace::new();
+    for (name, text) in [("empty.yaml", ""), ("comment.yaml", "# 只有注释\n\n")] {
+        ws.write(name, text);
+        let output = certreport_in_time(&["check", name], ws.dir.path());
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{err}");
+        assert!(err.contains("文件中没有内容") && err.contains("certreport init"), "{name}: {err}");
+    }
 }

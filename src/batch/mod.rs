@@ -335,13 +335,15 @@ fn process(job: &Job, engine: &Engine, tracker: &Tracker, check_only: bool) -> P
     row.audit_type = record.audit_type.label().into();
     row.audit_start = Some(record.audit.start.into());
     row.audit_end = Some(record.audit.end.into());
-    row.score = checked.sheet.total.map(|total| crate::format::hundredths(total) as f64 / 100.0);
-    row.level = checked.sheet.level().map(|l| scheme.levels[l].name.clone()).unwrap_or_default();
-    row.passed = checked.sheet.outcome.as_ref().map(|_| checked.sheet.passed());
     if checked.has_errors() {
+        // No score, level or result for a record with errors: the summary never says 通过 of
+        // a report that was not made.
         fail(&mut row, Status::Invalid, &checked.diagnostics, tracker.supersede(job));
         return Processed::Finished(row);
     }
+    row.score = checked.sheet.total.map(|total| crate::format::hundredths(total) as f64 / 100.0);
+    row.level = checked.sheet.level().map(|l| scheme.levels[l].name.clone()).unwrap_or_default();
+    row.passed = checked.sheet.outcome.as_ref().map(|_| checked.sheet.passed());
     if check_only {
         row.status = Some(Status::Ok);
         return Processed::Finished(row);

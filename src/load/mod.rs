@@ -87,6 +87,12 @@ impl Source {
                 return Err(diagnostics);
             }
         };
+        if tree.is_null() && diagnostics.is_empty() {
+            let empty = Problem::error("", "文件中没有内容（只有空白或注释）")
+                .expected("“字段: 值”形式的内容；新的审查记录可用 certreport init 生成")
+                .code("empty-file");
+            return Err(vec![self.place(empty)]);
+        }
         // A value written wrongly (a tag, a number's notation) is what the reader made of it:
         // what is written is the one problem there, not its type or range.
         let misread: Vec<String> = diagnostics.iter().map(|d| d.path.clone()).collect();
