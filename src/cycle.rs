@@ -10,7 +10,7 @@
 use std::path::{Component, Path, PathBuf};
 
 use crate::date::{Date, DateHalf};
-use crate::diagnostic::{escape_controls, io_reason, shown};
+use crate::diagnostic::{escape_where, io_reason, is_control_or_bidi, shown};
 use crate::load::{self, LoadError, Source};
 use crate::record::{AuditType, Changes, Conclusion, Record};
 use crate::schema;
@@ -174,7 +174,7 @@ pub fn next_record_file(
 /// Text for a `#` comment line: nothing in it can end the comment (line breaks, controls and
 /// the Unicode line and paragraph separators are written as `<U+XXXX>`).
 fn comment_text(text: &str) -> String {
-    escape_controls(text).replace('\u{2028}', "<U+2028>").replace('\u{2029}', "<U+2029>")
+    escape_where(text, |c| is_control_or_bidi(c) || matches!(c, '\u{2028}' | '\u{2029}')).into_owned()
 }
 
 fn exists(output: &Path) -> NextError {

@@ -220,12 +220,17 @@ pub fn io_reason(error: &std::io::Error) -> String {
 
 /// [`escape_controls`], keeping the characters `keep` accepts.
 fn escape_except(text: &str, keep: impl Fn(char) -> bool) -> Cow<'_, str> {
-    if !text.chars().any(|c| is_control_or_bidi(c) && !keep(c)) {
+    escape_where(text, |c| is_control_or_bidi(c) && !keep(c))
+}
+
+/// The text with every character `escape` picks written as `<U+XXXX>`.
+pub fn escape_where(text: &str, mut escape: impl FnMut(char) -> bool) -> Cow<'_, str> {
+    if !text.chars().any(&mut escape) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        if is_control_or_bidi(c) && !keep(c) {
+        if escape(c) {
             out.push_str(&format!("<U+{:04X}>", u32::from(c)));
         } else {
             out.push(c);

@@ -21,7 +21,7 @@ use serde::Serialize;
 use serde_json::Value;
 use typst::text::FontBook;
 
-use crate::diagnostic::{Diagnostic, Problem, is_bidi_control};
+use crate::diagnostic::{Diagnostic, Problem, escape_where, is_bidi_control};
 use crate::load::{LoadedRecord, Source};
 
 /// How many different characters one problem lists.
@@ -116,19 +116,12 @@ fn text_problems(path: &str, text: &str, fonts: &mut Coverage) -> Vec<Problem> {
     let mut invisible = Vec::new();
     let mut missing = Vec::new();
     for c in text.chars() {
-        let list = if is_bidi_control(c) {
-            &mut bidi
-        } else if c.is_control() {
-            if c == '\n' || c == '\t' {
-                continue;
-            }
-            &mut controls
-        } else if is_invisible(c) {
-            &mut invisible
-        } else if fonts.covers(c) {
-            continue;
-        } else {
-            &mut missing
+        let Some(refusal) = fonts.refusal(c) else { continue };
+        let list = match refusal {
+            Refusal::Control => &mut controls,
+            Refusal::Bidi => &mut bidi,
+            Refusal::Invisible => &mut invisible,
+            Refusal::NoGlyph => &mut missing,
         };
         if !list.contains(&c) {
             list.push(c);
@@ -214,21 +207,20 @@ impl<'a> Printable<'a> {
     }
 
     pub fn text<'t>(&mut self, text: &'t str) -> Cow<'t, str> {
-        let mut printable =
-            |c: char| !c.is_control() && !is_bidi_control(c) && !is_invisible(c) && self.fonts.covers(c);
-        if text.chars().all(&mut printable) {
-            return Cow::Borrowed(text);
-        }
-        let mut out = String::with_capacity(text.len() + 8);
-        for c in text.chars() {
-            if printable(c) {
-                out.push(c);
-            } else {
-                out.push_str(&format!("<U+{:04X}>", u32::from(c)));
-            }
-        }
-        Cow::Owned(out)
+        escape_where(text, |c| self.fonts.refusal(c).is_some())
     }
+}
+
+/// Why a character cannot be printed as written.
+#[derive(Clone, Copy)]
+enum Refusal {
+    /// A C0/C1 control other than newline and tab.
+    Control,
+    Bidi,
+    /// See [`is_invisible`].
+    Invisible,
+    /// No face of the fonts in use draws it.
+    NoGlyph,
 }
 
 /// Which characters the book's faces cover, remembered per character.
@@ -240,6 +232,19 @@ struct Coverage<'a> {
 impl<'a> Coverage<'a> {
     fn new(book: &'a FontBook) -> Self {
         Coverage { book, known: HashMap::new() }
+    }
+
+    /// Why `c` cannot be printed as written; `None`: it can.
+    fn refusal(&mut self, c: char) -> Option<Refusal> {
+        if is_bidi_control(c) {
+            Some(Refusal::Bidi)
+        } else if c.is_control() {
+            (c != '\n' && c != '\t').then_some(Refusal::Control)
+        } else if is_invisible(c) {
+            Some(Refusal::Invisible)
+        } else {
+            (!self.covers(c)).then_some(Refusal::NoGlyph)
+        }
     }
 
     fn covers(&mut self, c: char) -> bool {
