@@ -70,6 +70,20 @@ impl Source {
     /// decimal, anywhere in the file — is returned at once, checked against the schema generated
     /// from `T` and on the file as written; only a file of the right shape is read into `T`.
     pub fn parse<T: DeserializeOwned + HasSchema>(&self) -> Result<T, Vec<Diagnostic>> {
+        match self.parse_with_ranges() {
+            Ok((value, ranges)) if ranges.is_empty() => Ok(value),
+            Ok((_, ranges)) => Err(ranges),
+            Err(diagnostics) => Err(diagnostics),
+        }
+    }
+
+    /// [`Source::parse`], but a file whose only problems are numbers out of their range (a
+    /// score above its maximum, an internal score above 100) is still read into `T` when its
+    /// type holds them: an out-of-range number is still a number, so that the record's rules
+    /// can run on it too. Returns the value and those problems.
+    pub fn parse_with_ranges<T: DeserializeOwned + HasSchema>(
+        &self,
+    ) -> Result<(T, Vec<Diagnostic>), Vec<Diagnostic>> {
         let tree = self.tree();
         let mut diagnostics: Vec<Diagnostic> = written::check(&self.text, tree.as_ref().ok())
             .into_iter()
@@ -96,13 +110,20 @@ impl Source {
         // A value written wrongly (a tag, a number's notation) is what the reader made of it:
         // what is written is the one problem there, not its type or range.
         let misread: Vec<String> = diagnostics.iter().map(|d| d.path.clone()).collect();
-        let structural = structure::check(&tree, T::KIND).into_iter().filter(|p| !misread.contains(&p.path));
+        let structural =
+            structure::check(&tree, T::KIND, &self.spans).into_iter().filter(|p| !misread.contains(&p.path));
         diagnostics.extend(structural.map(|p| self.place_structural(p)));
+        diagnostics.sort_by_key(|d| (d.line, d.column));
         if !diagnostics.is_empty() {
-            diagnostics.sort_by_key(|d| (d.line, d.column));
+            if diagnostics.iter().all(|d| d.code == OUT_OF_RANGE) {
+                // A number its type cannot hold (a negative or huge count) is not read.
+                return serde_path_to_error::deserialize(tree)
+                    .map(|value| (value, diagnostics.clone()))
+                    .map_err(|_| diagnostics);
+            }
             return Err(diagnostics);
         }
-        serde_path_to_error::deserialize(tree).map_err(|err| {
+        serde_path_to_error::deserialize(tree).map(|value| (value, Vec::new())).map_err(|err| {
             let path = err.path().to_string();
             let path = if path == "." { String::new() } else { path };
             let message = err.into_inner().to_string();
@@ -273,11 +294,17 @@ fn too_large(bytes: u64) -> String {
     format!("文件过大（{bytes} 字节以上），记录文件不应超过 4 MiB")
 }
 
+/// The code of a number outside its field's range ([`structure`]'s minimum and maximum).
+const OUT_OF_RANGE: &str = "out-of-range";
+
 /// A record with everything it refers to: its profile and its scoring scheme.
 #[derive(Clone, Debug)]
 pub struct LoadedRecord {
     pub source: Source,
     pub record: Record,
+    /// Problems of the record that did not keep it from being read: numbers out of their
+    /// range ([`Source::parse_with_ranges`]). Its rules are checked all the same.
+    pub ranges: Vec<Diagnostic>,
     pub profile: Profile,
     pub scheme: Arc<Scheme>,
     /// Last year's record, when this one names it with `previous:`.
@@ -313,7 +340,7 @@ pub fn load_record(file: &Path) -> Result<LoadedRecord, LoadError> {
 
 /// Loads a record already read into memory; its profile and scheme are read relative to it.
 pub fn load_source(source: Source) -> Result<LoadedRecord, LoadError> {
-    let record: Record = source.parse().map_err(LoadError::Invalid)?;
+    let (record, ranges) = source.parse_with_ranges::<Record>().map_err(LoadError::Invalid)?;
     let mut problems = Vec::new();
     let profile = load_referenced(&source, "profile", &record.profile, Source::parse::<Profile>)
         .map_err(|d| problems.extend(d))
@@ -342,9 +369,13 @@ pub fn load_source(source: Source) -> Result<LoadedRecord, LoadError> {
     .ok();
     match (profile, scheme, previous) {
         (Some(profile), Some(scheme), Some(previous)) => {
-            Ok(LoadedRecord { source, record, profile, scheme, previous })
+            Ok(LoadedRecord { source, record, ranges, profile, scheme, previous })
         }
-        _ => Err(LoadError::Invalid(problems)),
+        _ => {
+            problems.extend(ranges);
+            problems.sort_by_key(|d| (d.line, d.column));
+            Err(LoadError::Invalid(problems))
+        }
     }
 }
 
