@@ -97,17 +97,21 @@ enum Command {
         #[arg(long, value_name = "DATE")]
         audit_date: Option<String>,
     },
-    /// Write a commented starter record for a new audit; never overwrites (新建审查记录).
+    /// Write a commented starter record, or a starter CB profile; never overwrites (新建审查记录).
     Init {
-        /// The audit type: initial, surveillance or recertification.
-        #[arg(long = "type", value_enum, default_value = "initial")]
-        audit_type: certreport::record::AuditType,
-        /// The CB profile file, from the current folder; default: cb-profile.yaml beside the record.
+        /// What to write: record (default) or profile (the CB profile, 认证机构信息).
+        #[arg(value_enum, default_value = "record")]
+        starter: certreport::init::Starter,
+        /// The audit type of a record: initial (default), surveillance or recertification.
+        #[arg(long = "type", value_enum)]
+        audit_type: Option<certreport::record::AuditType>,
+        /// The CB profile file a record names, from the current folder; default: cb-profile.yaml
+        /// beside the record.
         #[arg(long, value_name = "FILE")]
         profile: Option<PathBuf>,
-        /// The record to write.
-        #[arg(short, long, default_value = certreport::init::DEFAULT_OUTPUT)]
-        output: PathBuf,
+        /// The file to write; default: record.yaml, or cb-profile.yaml for a profile.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
     },
     /// Print the JSON Schema of a record, a CB profile or a scoring scheme (输出 JSON Schema).
     Schema {
@@ -192,7 +196,9 @@ fn run(cli: Cli) -> u8 {
             batch_command(&inputs, &options)
         }
         Command::Next { record, output, audit_date } => next(&record, output, audit_date.as_deref()),
-        Command::Init { audit_type, profile, output } => init(&output, audit_type, profile.as_deref()),
+        Command::Init { starter, audit_type, profile, output } => {
+            init(starter, output, audit_type, profile.as_deref())
+        }
         Command::Schema { kind } => {
             outln!("{}", kind.text().trim_end());
             OK
@@ -409,10 +415,33 @@ fn next(record: &Path, output: Option<PathBuf>, audit_date: Option<&str>) -> u8 
     }
 }
 
-fn init(output: &Path, audit_type: certreport::record::AuditType, profile: Option<&Path>) -> u8 {
-    match certreport::init::write_starter(output, audit_type, profile) {
-        Ok(()) => {
-            outln!("已生成审查记录 {}：请逐项填写，再运行 certreport check 查看尚缺的内容", output.display());
+fn init(
+    starter: certreport::init::Starter,
+    output: Option<PathBuf>,
+    audit_type: Option<certreport::record::AuditType>,
+    profile: Option<&Path>,
+) -> u8 {
+    use certreport::init::{self, Starter};
+    let output = output.unwrap_or_else(|| PathBuf::from(starter.default_output()));
+    let written = match starter {
+        Starter::Record => init::write_starter(&output, audit_type.unwrap_or_default(), profile),
+        Starter::Profile if audit_type.is_some() || profile.is_some() => {
+            errln!("错误：--type 与 --profile 只用于审查记录（certreport init record），不用于认证机构信息");
+            return USAGE_OR_IO;
+        }
+        Starter::Profile => init::write_profile_starter(&output),
+    };
+    match written {
+        Ok(written) => {
+            let schema = written
+                .schema
+                .map(|path| format!("，以及编辑器用的 {}", certreport::diagnostic::shown(&path)))
+                .unwrap_or_default();
+            let next = match starter {
+                Starter::Record => "请逐项填写，再运行 certreport check 查看尚缺的内容",
+                Starter::Profile => "请逐项填写；审查记录以 profile: 引用它",
+            };
+            outln!("已生成{} {}{schema}：{next}", starter.label(), certreport::diagnostic::shown(&output));
             OK
         }
         Err(why) => {
