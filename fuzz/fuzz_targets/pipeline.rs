@@ -16,8 +16,8 @@ use std::path::PathBuf;
 use std::sync::LazyLock;
 
 use certreport::load::Source;
-use certreport::pipeline;
-use certreport::render::Engine;
+use certreport::rules::pipeline;
+use certreport::report::Engine;
 use libfuzzer_sys::fuzz_target;
 
 static ENGINE: LazyLock<Engine> = LazyLock::new(|| Engine::new(&[]).expect("the embedded fonts"));

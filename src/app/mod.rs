@@ -1,0 +1,7 @@
+//! Layer 6, the applications on the library: the batch, watch, the starter record, and the
+//! terminal printing the command line uses.
+
+pub mod batch;
+pub mod init;
+pub mod terminal;
+pub mod watch;
