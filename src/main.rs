@@ -10,9 +10,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use certreport::app::init::{self, Starter};
 use certreport::app::watch::Watch;
 use certreport::app::{batch, terminal};
-use certreport::base::diagnostic::Diagnostic;
+use certreport::base::diagnostic::{Diagnostic, shown};
 use certreport::base::fonts::FontSet;
 use certreport::load::LoadError;
 use certreport::model::record::AuditType;
@@ -101,17 +102,21 @@ enum Command {
         #[arg(long, value_name = "DATE")]
         audit_date: Option<String>,
     },
-    /// Write a commented starter record for a new audit; never overwrites (新建审查记录).
+    /// Write a commented starter record, or a starter CB profile; never overwrites (新建审查记录).
     Init {
-        /// The audit type: initial, surveillance or recertification.
-        #[arg(long = "type", value_parser = parse_audit_type, default_value = "initial")]
-        audit_type: AuditType,
-        /// The CB profile file, from the current folder; default: cb-profile.yaml beside the record.
+        /// What to write: record (default) or profile (the CB profile, 认证机构信息).
+        #[arg(value_parser = parse_starter, default_value = "record")]
+        starter: Starter,
+        /// The audit type of a record: initial (default), surveillance or recertification.
+        #[arg(long = "type", value_parser = parse_audit_type)]
+        audit_type: Option<AuditType>,
+        /// The CB profile file a record names, from the current folder; default: cb-profile.yaml
+        /// beside the record.
         #[arg(long, value_name = "FILE")]
         profile: Option<PathBuf>,
-        /// The record to write.
-        #[arg(short, long, default_value = certreport::app::init::DEFAULT_OUTPUT)]
-        output: PathBuf,
+        /// The file to write; default: record.yaml, or cb-profile.yaml for a profile.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
     },
     /// Print the JSON Schema of a record, a CB profile or a scoring scheme (输出 JSON Schema).
     Schema {
@@ -172,6 +177,14 @@ enum Format {
 fn parse_audit_type(name: &str) -> Result<AuditType, String> {
     serde_json::from_value(serde_json::Value::String(name.to_owned()))
         .map_err(|_| format!("“{name}”不是审查类型：应为 initial、surveillance 或 recertification"))
+}
+
+/// What `init` writes.
+fn parse_starter(name: &str) -> Result<Starter, String> {
+    Starter::ALL
+        .into_iter()
+        .find(|starter| starter.name() == name)
+        .ok_or_else(|| format!("“{name}”不是 init 可生成的文件：应为 record 或 profile"))
 }
 
 /// The file kind of `schema`.
@@ -242,7 +255,9 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             batch_command(&inputs, &options)
         }
         Command::Next { record, output, audit_date } => next(&record, output, audit_date.as_deref()),
-        Command::Init { audit_type, profile, output } => init(&output, audit_type, profile.as_deref()),
+        Command::Init { starter, audit_type, profile, output } => {
+            init(starter, output, audit_type, profile.as_deref())
+        }
         Command::Schema { kind } => {
             outln!("{}", kind.text().trim_end());
             Ok(OK)
@@ -422,9 +437,28 @@ fn next(record: &Path, output: Option<PathBuf>, audit_date: Option<&str>) -> Res
     Ok(OK)
 }
 
-fn init(output: &Path, audit_type: AuditType, profile: Option<&Path>) -> Result<u8, Failure> {
-    certreport::app::init::write_starter(output, audit_type, profile)
-        .map_err(|why| Failure::Usage(why.to_string()))?;
-    outln!("已生成审查记录 {}：请逐项填写，再运行 certreport check 查看尚缺的内容", output.display());
+fn init(
+    starter: Starter,
+    output: Option<PathBuf>,
+    audit_type: Option<AuditType>,
+    profile: Option<&Path>,
+) -> Result<u8, Failure> {
+    let output = output.unwrap_or_else(|| PathBuf::from(starter.default_output()));
+    let written = match starter {
+        Starter::Record => init::write_starter(&output, audit_type.unwrap_or_default(), profile),
+        Starter::Profile if audit_type.is_some() || profile.is_some() => {
+            return Err(Failure::Usage(
+                "--type 与 --profile 只用于审查记录（certreport init record），不用于认证机构信息".into(),
+            ));
+        }
+        Starter::Profile => init::write_profile_starter(&output),
+    }
+    .map_err(|why| Failure::Usage(why.to_string()))?;
+    let schema = written.schema.map(|path| format!("，以及编辑器用的 {}", shown(&path))).unwrap_or_default();
+    let next = match starter {
+        Starter::Record => "请逐项填写，再运行 certreport check 查看尚缺的内容",
+        Starter::Profile => "请逐项填写；审查记录以 profile: 引用它",
+    };
+    outln!("已生成{} {}{schema}：{next}", starter.label(), shown(&output));
     Ok(OK)
 }
