@@ -384,6 +384,24 @@ mod tests {
     }
 
     #[test]
+    fn comments_go_back_above_their_fields_and_block_texts_are_left_alone() {
+        let source = "# header, left out\nprofile: p.yaml\n\n# the client\nclient:\n  name: 甲 # beside\n  note: |\n    # a line of the text\n    more\nscores:\n  # gone with its field\n  repair: 10\n# at the end\n";
+        let yaml = "profile: p.yaml\nclient:\n  name: 甲\n  note: |\n    # a line of the text\n    more\nscores: {}\n";
+        let out = carry_comments(source, yaml, &["client.name"]);
+        assert_eq!(
+            out,
+            format!(
+                "profile: p.yaml\n\n# the client\nclient:\n  # beside\n  {REVIEW_COMMENT}\n  name: 甲\n  note: |\n    # a line of the text\n    more\nscores: {{}}\n# at the end\n"
+            )
+        );
+        // Read back, the text is the same: no comment went into the block text.
+        let read: serde_json::Value = serde_saphyr::from_str(&out).unwrap();
+        assert_eq!(read["client"]["note"], "# a line of the text\nmore\n");
+        // Run again on its own output, nothing doubles.
+        assert_eq!(carry_comments(&out, yaml, &["client.name"]), out);
+    }
+
+    #[test]
     fn comments_stay_one_line() {
         let name = "重庆百环\nscope: {text: 注入}\r\u{85}\u{2028}\u{2029}#";
         let comment = comment_text(name);
