@@ -133,9 +133,9 @@ struct OutputArgs {
     /// per page; default: beside the record, with the extension .pdf.
     #[arg(short, long)]
     output: Option<PathBuf>,
-    /// Pixels per inch of PNG pages.
-    #[arg(long, default_value_t = target::DEFAULT_PPI, allow_negative_numbers = true)]
-    ppi: f32,
+    /// Pixels per inch of PNG pages (default 144); only with a PNG output.
+    #[arg(long, allow_negative_numbers = true)]
+    ppi: Option<f32>,
 }
 
 impl OutputArgs {
@@ -432,8 +432,11 @@ fn next(record: &Path, output: Option<PathBuf>, audit_date: Option<&str>) -> Res
     }
     outln!(
         "已生成下一次审查的记录 {}：请填写得分、评价结果、概述与结论，再运行 certreport check",
-        written.display()
+        written.path.display()
     );
+    if !written.review.is_empty() {
+        outln!("请核对沿用自上一年度的内容（记录中已以注释标出）：{}", written.review.join("、"));
+    }
     Ok(OK)
 }
 

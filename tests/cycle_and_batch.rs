@@ -212,6 +212,67 @@ fn next_runs_a_whole_certification_cycle() {
 }
 
 #[test]
+fn next_keeps_the_comments_and_marks_what_it_carried_over_for_review() {
+    let ws = Workspace::new();
+    ws.example_with(
+        "remote-2025.yaml",
+        &[
+            ("  method: on_site", "  method: combined"),
+            (
+                "# 1.17 远程审核：现场审核不适用（不写 remote_audit）\n",
+                "# 1.17 远程审核\nremote_audit:\n  location: 公司会议室（视频）\n  scope: 投诉处理记录 # 抽查\n  ict_tools: 腾讯会议\n  security_agreement: true\n  ict_effective: true\n",
+            ),
+        ],
+    );
+    let next = certreport(&["next", "remote-2025.yaml"], ws.dir.path());
+    assert_eq!(next.status.code(), Some(0), "{}", stderr(&next));
+    assert!(
+        stdout(&next).contains(
+            "请核对沿用自上一年度的内容（记录中已以注释标出）：1.6 联系方式、评价抽样方法说明、1.17 远程审核"
+        ),
+        "{}",
+        stdout(&next)
+    );
+    let written = std::fs::read_to_string(ws.path("remote-2026.yaml")).unwrap();
+    let lines: Vec<&str> = written.lines().collect();
+    let above = |key: &str| {
+        let at = lines
+            .iter()
+            .position(|l| l.trim_start().starts_with(key))
+            .unwrap_or_else(|| panic!("{key}: {written}"));
+        lines[..at]
+            .iter()
+            .rev()
+            .take_while(|l| l.trim_start().starts_with('#'))
+            .map(|l| l.trim())
+            .collect::<Vec<_>>()
+    };
+    // The example's comments stand above their fields again.
+    assert_eq!(above("name: 重庆百环"), ["# 1.1"], "{written}");
+    assert_eq!(above("registered_address:"), ["# 1.3 工商注册地址"], "{written}");
+    assert_eq!(above("method:"), ["# 1.10 审查方式"], "{written}");
+    assert_eq!(above("scope: 投诉处理记录"), ["# 抽查"], "{written}");
+    // What was carried over word for word is marked, once each.
+    let review = "# 请核对：沿用自上一年度记录，如有变化请修改";
+    assert_eq!(above("contact:"), [review, "# 1.6 联系方式", "# 1.5 单一场所组织：不写 sites"], "{written}");
+    assert_eq!(above("sampling:"), [review, "# 评价抽样方法说明"], "{written}");
+    assert_eq!(above("remote_audit:")[..2], [review, "# 1.17 远程审核"], "{written}");
+    assert_eq!(written.matches(review).count(), 3, "{written}");
+    // The header is next's own, once; the record reads as before.
+    assert_eq!(written.matches("yaml-language-server").count(), 1, "{written}");
+    assert!(!written.contains("2025 年监督审查"), "{written}");
+    let check = certreport(&["check", "--format", "json", "remote-2026.yaml"], ws.dir.path());
+    let json: Value = serde_json::from_slice(&check.stdout).unwrap();
+    assert_eq!(json["records"][0]["loaded"], true, "{json}");
+    // A year later the marks are not doubled.
+    let again = certreport(&["next", "remote-2026.yaml"], ws.dir.path());
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    let third = std::fs::read_to_string(ws.path("remote-2027.yaml")).unwrap();
+    assert_eq!(third.matches(review).count(), 3, "{third}");
+    assert_eq!(third.matches("# 1.1\n").count(), 1, "{third}");
+}
+
+#[test]
 fn changes_are_computed_from_the_previous_record() {
     let ws = Workspace::new();
     ws.example_with("last.yaml", &[]);

@@ -419,9 +419,21 @@ fn field_expectation(root: &Value, field: &Value) -> String {
     let description = field.get("description").and_then(Value::as_str);
     let what = expected(root, field);
     match description {
+        Some(description) if says(description, &what) => description.trim_end_matches('。').to_owned(),
         Some(description) => format!("{}（{what}）", description.trim_end_matches('。')),
         None => what,
     }
+}
+
+/// Whether a field's description already says what is expected: it names every choice
+/// (`leader`, `member` …) or gives the same example (`例如 2025-12-03 am`).
+fn says(description: &str, what: &str) -> bool {
+    let example = what.rsplit_once("例如 ").is_some_and(|(_, example)| description.contains(example));
+    let mut names =
+        what.split(['、', '（', '）', '：', '，', '或']).filter(|w| w.is_ascii() && !w.trim().is_empty());
+    let first = names.next();
+    example
+        || first.is_some_and(|first| description.contains(first) && names.all(|w| description.contains(w)))
 }
 
 /// What a schema expects, in words.

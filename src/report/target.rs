@@ -39,16 +39,24 @@ pub enum Target {
 
 impl Target {
     /// The target an output path names: PNG pages for a path ending in `.png`, else a PDF.
-    /// `ppi` applies to PNG pages only.
-    pub fn from_path(path: PathBuf, ppi: f32) -> Result<Target, String> {
+    /// `ppi` (default [`DEFAULT_PPI`]) applies to PNG pages only: given with a PDF, it is a
+    /// mistake to point out rather than to ignore.
+    pub fn from_path(path: PathBuf, ppi: Option<f32>) -> Result<Target, String> {
         let is_png = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("png"));
         if !is_png {
             // A report named like a record or anything else is a slip of the keyboard.
             if !path.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")) {
                 return Err(format!("输出文件 {} 应以 .pdf（或页面图片 .png）结尾", shown(&path)));
             }
+            if let Some(ppi) = ppi {
+                return Err(format!(
+                    "--ppi {ppi} 只用于 PNG 页面图片（-o 'pages/p-{{p}}.png'），而输出 {} 是 PDF：请去掉 --ppi",
+                    shown(&path)
+                ));
+            }
             return Ok(Target::Pdf(path));
         }
+        let ppi = ppi.unwrap_or(DEFAULT_PPI);
         let pattern = path
             .to_str()
             .ok_or_else(|| format!("输出路径不是有效的 UTF-8 文字：{}", path.display()))?
@@ -197,22 +205,24 @@ mod tests {
 
     #[test]
     fn the_extension_chooses_the_format() {
-        assert_eq!(Target::from_path("a.pdf".into(), DEFAULT_PPI), Ok(Target::Pdf("a.pdf".into())));
+        assert_eq!(Target::from_path("a.pdf".into(), None), Ok(Target::Pdf("a.pdf".into())));
+        let err = Target::from_path("a.pdf".into(), Some(72.0)).unwrap_err();
+        assert!(err.starts_with("--ppi 72 只用于 PNG 页面图片") && err.contains("a.pdf"), "{err}");
         assert_eq!(
-            Target::from_path("p-{p}.PNG".into(), 72.0),
+            Target::from_path("p-{p}.PNG".into(), Some(72.0)),
             Ok(Target::Png { pattern: "p-{p}.PNG".into(), ppi: 72.0 })
         );
     }
 
     #[test]
     fn a_png_path_needs_a_page_number_and_a_sane_resolution() {
-        let err = Target::from_path("page.png".into(), DEFAULT_PPI).unwrap_err();
+        let err = Target::from_path("page.png".into(), None).unwrap_err();
         assert!(err.contains("{p}"), "{err}");
-        let err = Target::from_path("p-{p}.png".into(), 0.0).unwrap_err();
+        let err = Target::from_path("p-{p}.png".into(), Some(0.0)).unwrap_err();
         assert!(err.contains("--ppi"), "{err}");
-        assert!(Target::from_path("p-{p}.png".into(), f32::NAN).is_err());
-        let err = Target::from_path("a/{p}/../same.png".into(), DEFAULT_PPI).unwrap_err();
+        assert!(Target::from_path("p-{p}.png".into(), Some(f32::NAN)).is_err());
+        let err = Target::from_path("a/{p}/../same.png".into(), None).unwrap_err();
         assert!(err.contains("文件名（而非文件夹）"), "{err}");
-        assert!(Target::from_path("{t}/p-{0p}.png".into(), DEFAULT_PPI).is_ok());
+        assert!(Target::from_path("{t}/p-{0p}.png".into(), None).is_ok());
     }
 }
