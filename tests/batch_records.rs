@@ -120,6 +120,20 @@ fn a_changed_record_whose_report_cannot_be_written_leaves_no_stale_report() {
 }
 
 #[test]
+fn a_stale_report_that_cannot_be_moved_aside_is_said_so() {
+    let ws = Workspace::new();
+    records(&ws, 1);
+    batch(&ws, &[], 0);
+    ws.example_with("in/r01.yaml", &[("supervision: 6", "supervision: 9")]);
+    // Something that is no folder where the superseded reports go.
+    ws.write("out/.certreport/superseded", "in the way");
+    batch(&ws, &[], 1);
+    let row = row(&ws, "r01.yaml");
+    let note = row["first_error"].as_str().unwrap();
+    assert!(note.contains("无法移出 reports/") && note.contains("请勿使用该旧报告"), "{row}");
+}
+
+#[test]
 fn every_superseded_version_is_kept() {
     let ws = Workspace::new();
     records(&ws, 1);

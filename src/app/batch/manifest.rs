@@ -295,8 +295,8 @@ impl Tracker {
 
     /// Moves aside the report at a job's output whose record now fails or whose new report was
     /// not written — unless `stamp` (the record as it is, when it could be read) shows that the
-    /// report still matches it. Returns where it went.
-    pub fn retire(&self, job: &Job, stamp: Option<&Stamp>) -> Option<PathBuf> {
+    /// report still matches it. Returns where it went, or why it could not go.
+    pub fn retire(&self, job: &Job, stamp: Option<&Stamp>) -> Option<Result<PathBuf, String>> {
         let still = self.previous.get(&job.name).is_some_and(|entry| {
             stamp.is_some_and(|stamp| stamp.made(entry))
                 && hash_file(&job.output).is_some_and(|h| h == entry.pdf)
@@ -312,7 +312,8 @@ impl Tracker {
         if input == entry.input.0 {
             return None;
         }
-        let to = self.move_aside(&job.name)?;
+        // A report that cannot be moved is replaced by the new one: the name is this record's.
+        let to = self.move_aside(&job.name)?.ok()?;
         Some(Moved { report: job.output.clone(), to, reason: Reason::Taken { by: job.input.clone() } })
     }
 
@@ -334,7 +335,7 @@ impl Tracker {
         let mut moved = Vec::new();
         for name in gone {
             let entry = self.previous.remove(&name).expect("an entry");
-            if let Some(to) = self.move_aside(&name) {
+            if let Some(Ok(to)) = self.move_aside(&name) {
                 moved.push(Moved {
                     report: self.out_dir.join(&name),
                     to,
@@ -346,22 +347,25 @@ impl Tracker {
     }
 
     /// Moves the report `name` (relative to the out-dir) into `superseded/`, under a name of its
-    /// own: its name, the time and the hash of its bytes. Returns where; `None` when there is
-    /// no such report (or it cannot be moved).
-    fn move_aside(&self, name: &Path) -> Option<PathBuf> {
+    /// own: its name, the time and the hash of its bytes. Returns where, or why it could not be
+    /// moved; `None` when there is no such report.
+    fn move_aside(&self, name: &Path) -> Option<Result<PathBuf, String>> {
         let report = self.out_dir.join(name);
         let hashed = hash_file(&report)?;
         let relative = name.strip_prefix(REPORTS).unwrap_or(name);
-        let mut dir = own::folder(&self.out_dir.join(DIR).join(SUPERSEDED)).ok()?;
-        for part in relative.parent().into_iter().flat_map(Path::components) {
-            dir = own::folder(&dir.join(part)).ok()?;
-        }
-        let mut file = relative.file_stem()?.to_owned();
-        let time = chrono::Local::now().format("%Y%m%d-%H%M%S");
-        file.push(format!(".{time}.{}.pdf", &hashed[..12]));
-        let target = dir.join(file);
-        std::fs::rename(&report, &target).ok()?;
-        Some(target)
+        let moved = || {
+            let mut dir = own::folder(&self.out_dir.join(DIR).join(SUPERSEDED))?;
+            for part in relative.parent().into_iter().flat_map(Path::components) {
+                dir = own::folder(&dir.join(part))?;
+            }
+            let mut file = relative.file_stem().unwrap_or_default().to_owned();
+            let time = chrono::Local::now().format("%Y%m%d-%H%M%S");
+            file.push(format!(".{time}.{}.pdf", &hashed[..12]));
+            let target = dir.join(file);
+            std::fs::rename(&report, &target).map_err(|e| io_reason(&e))?;
+            Ok(target)
+        };
+        Some(moved())
     }
 
     /// Records a report written from `stamp`, in the journal at once.
@@ -411,9 +415,12 @@ impl Tracker {
     }
 }
 
-/// Says where a report went, for a summary row.
-pub fn moved_note(to: &Path) -> String {
-    format!("（此前生成的报告已不符合记录，移至 {}）", shown(to))
+/// Says where a record's earlier report went, or why it stayed, for its summary row.
+pub fn moved_note(moved: &Result<PathBuf, String>) -> String {
+    match moved {
+        Ok(to) => format!("（此前生成的报告已不符合记录，移至 {}）", shown(to)),
+        Err(why) => format!("（此前生成的报告已不符合记录，但无法移出 {REPORTS}/：{why}；请勿使用该旧报告）"),
+    }
 }
 
 #[cfg(test)]

@@ -567,7 +567,12 @@ fn crashed(job: &Job) -> Row {
 
 /// Marks a row failed with its first error; `superseded`: where an earlier run's report of the
 /// record was moved, said in the row.
-fn fail(row: &mut Row, status: Status, diagnostics: &[Diagnostic], superseded: Option<PathBuf>) {
+fn fail(
+    row: &mut Row,
+    status: Status,
+    diagnostics: &[Diagnostic],
+    superseded: Option<Result<PathBuf, String>>,
+) {
     row.status = Some(status);
     if let Some(first) = diagnostics.iter().find(|d| d.is_error()) {
         row.first_error = first.one_line();
@@ -577,7 +582,7 @@ fn fail(row: &mut Row, status: Status, diagnostics: &[Diagnostic], superseded: O
 }
 
 /// Says in the row where its record's earlier report went.
-fn note_moved(row: &mut Row, superseded: Option<PathBuf>) {
+fn note_moved(row: &mut Row, superseded: Option<Result<PathBuf, String>>) {
     if let Some(moved) = superseded {
         row.first_error.push_str(&moved_note(&moved));
     }
