@@ -10,6 +10,8 @@
 //! - An invalid state prints its problems and leaves the last good report in place: a report is
 //!   only ever replaced by a complete new one ([`Target::write`] writes atomically).
 //! - [`Stopper::stop`] (Ctrl-C in the command line) ends the watch after the current render.
+//! - A template folder (the profile's or `--template`) is read again at each render, and its
+//!   files are watched like the record's.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -66,7 +68,9 @@ impl Watch {
     /// A session that renders `record` to `target`. The record must exist, and the target must
     /// not be one of its inputs (the record and the files it names as it is now): that is
     /// refused at once, not at every save. The engine is built here, once.
-    pub fn new(record: &Path, target: Target, font_dirs: &[PathBuf]) -> Result<Watch, String> {
+    /// `engine`: the engine to render with (its fonts, its `--template`), built once here by
+    /// the caller.
+    pub fn new(record: &Path, target: Target, engine: Engine) -> Result<Watch, String> {
         if !record.is_file() {
             return Err(format!("找不到记录文件：{}", shown(record)));
         }
@@ -77,7 +81,6 @@ impl Watch {
         target
             .guard_inputs(&inputs.iter().map(PathBuf::as_path).collect::<Vec<_>>())
             .map_err(|e| e.to_string())?;
-        let engine = Engine::new(font_dirs)?;
         let (sender, signals) = mpsc::channel();
         Ok(Watch { record: record.to_owned(), target, engine, sender, signals })
     }
@@ -157,17 +160,29 @@ impl Watch {
     /// watch from now on (`known`: those watched so far).
     fn update(&self, known: &HashSet<PathBuf>) -> HashSet<PathBuf> {
         let started = Instant::now();
+        // A template folder is read again at each render: one of its files may have changed.
+        self.engine.forget_templates();
         let result = pipeline::check_file_with_fonts(&self.record, self.engine.book());
-        let files = dependencies(&self.record, &result, known);
-        match result {
-            Err(error) => self.invalid(error.diagnostics()),
-            Ok(checked) if checked.has_errors() => self.invalid(&checked.diagnostics),
-            Ok(checked) => {
+        let template = result.as_ref().ok().map(|checked| self.engine.template_for(&checked.loaded));
+        let mut files = dependencies(&self.record, &result, known);
+        if let Some(Ok(template)) = &template {
+            files.extend(template.disk_files().iter().map(|file| absolute(file)));
+        }
+        match (result, template) {
+            (Err(error), _) => self.invalid(error.diagnostics()),
+            (Ok(checked), _) if checked.has_errors() => self.invalid(&checked.diagnostics),
+            (Ok(_), Some(Err(why))) => errln!("错误：{why}；报告未更新"),
+            (Ok(checked), template) => {
                 print(&checked.diagnostics);
+                let template =
+                    template.and_then(Result::ok).unwrap_or_else(|| self.engine.builtin_template().clone());
                 let inputs = checked.input_files();
                 let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
-                match self.target.write(&self.engine, &checked.view(), &inputs) {
-                    Ok(written) => {
+                match self.target.write(&self.engine, &template, &checked.view(), &inputs) {
+                    Ok((written, warnings)) => {
+                        for warning in warnings {
+                            errln!("{warning}");
+                        }
                         let seconds = started.elapsed().as_secs_f64();
                         errln!("已更新 {}（{seconds:.2} 秒）", describe_written(&written));
                     }
@@ -233,7 +248,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let record = dir.path().join("r.yaml");
         std::fs::write(&record, "profile: p.yaml\n").unwrap();
-        let err = Watch::new(&record, Target::Pdf(dir.path().join("./r.yaml")), &[]).err().unwrap();
+        let engine = Engine::new(&[]).unwrap();
+        let err = Watch::new(&record, Target::Pdf(dir.path().join("./r.yaml")), engine).err().unwrap();
         assert!(err.contains("就是输入文件"), "{err}");
     }
 

@@ -32,7 +32,7 @@ use crate::base::date::{Date, DateHalf, HalfDay};
 use crate::base::diagnostic::{Diagnostic, escape_controls, io_reason, shown};
 use crate::base::output::{Inputs, Kind, OutputError, write_atomic};
 use crate::errln;
-use crate::report::Engine;
+use crate::report::{Engine, RenderError};
 use crate::rules::pipeline;
 use manifest::{Stamp, Tracker};
 use plan::Job;
@@ -54,6 +54,11 @@ pub struct Options {
     pub progress: bool,
     /// The PDF standard of the reports (the 汇总表 stays a plain PDF).
     pub pdf_standard: crate::report::PdfStandard,
+    /// The template folder every report is made with (`--template`), whatever the profiles
+    /// name.
+    pub template: Option<PathBuf>,
+    /// Where each typesetting is registered, for the application's time and memory limits.
+    pub watchdog: Option<std::sync::Arc<crate::report::watchdog::Watchdog>>,
 }
 
 /// Why a batch did not run.
@@ -246,7 +251,13 @@ pub fn run(inputs: &[PathBuf], options: &Options) -> Result<Summary, Error> {
         records.guard(&out_dir.join(name), &[], kind)?;
     }
     let _lock = own::lock(out_dir)?;
-    let engine = Engine::new(&options.font_dirs)?.with_pdf_standard(options.pdf_standard);
+    let mut engine = Engine::new(&options.font_dirs)?.with_pdf_standard(options.pdf_standard);
+    if let Some(dir) = &options.template {
+        engine = engine.with_template(dir).map_err(|e| e.to_string())?;
+    }
+    if let Some(watchdog) = &options.watchdog {
+        engine = engine.with_watchdog(watchdog.clone());
+    }
     for warning in engine.warnings() {
         errln!("警告：{warning}");
     }
@@ -349,8 +360,12 @@ fn process(job: &Job, engine: &Engine, tracker: &Tracker, check_only: bool) -> P
         return Processed::Finished(row);
     }
     let stamp = tracker.stamp(&checked);
-    match engine.render(&checked.view()) {
-        Ok(pdf) => Processed::Rendered(Rendered { row, pdf, stamp }),
+    let rendered = engine
+        .template_for(&checked.loaded)
+        .map_err(RenderError::from)
+        .and_then(|t| engine.render(&t, &checked.view()));
+    match rendered {
+        Ok(rendered) => Processed::Rendered(Rendered { row, pdf: rendered.pdf, stamp }),
         Err(why) => {
             row.status = Some(Status::Failed);
             row.first_error = format!("{}: {why}", shown(&job.input));
