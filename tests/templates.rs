@@ -129,6 +129,7 @@ fn template_errors_and_warnings_are_placed_in_the_template() {
     assert!(err.contains("模板警告") && err.contains("unknown font family"), "{err}");
     // An error: Typst's message and hint, at its file, line and column; the record not blamed.
     edit(&ws, file, "#text(font: \"No Such Font\")[x]", "#data.suggestion");
+    std::fs::remove_file(ws.path("r.pdf")).unwrap();
     let output = render_with(&ws, &[]);
     assert_eq!(output.status.code(), Some(2));
     let err = stderr(&output);
