@@ -7,21 +7,17 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use common::*;
 
 /// A workspace with the example record and a fresh `template new` copy in `t/`.
-fn with_template() -> (Workspace, PathBuf) {
+fn with_template() -> Workspace {
     let ws = Workspace::new();
     ws.example_with("r.yaml", &[]);
     let output = certreport(&["template", "new", "t"], ws.dir.path());
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    (ws, ws_path("t"))
-}
-
-fn ws_path(name: &str) -> PathBuf {
-    PathBuf::from(name)
+    ws
 }
 
 /// Replaces text in a file of the workspace (the text must be there).
@@ -47,7 +43,7 @@ fn line_of(ws: &Workspace, file: &str, text: &str) -> usize {
 
 #[test]
 fn a_template_made_with_template_new_and_edited_renders() {
-    let (ws, _) = with_template();
+    let ws = with_template();
     for file in
         ["template.yaml", "report.typ", "style.typ", "blocks.typ", "cover.typ", "sections/6-conclusion.typ"]
     {
@@ -79,7 +75,7 @@ fn a_template_made_with_template_new_and_edited_renders() {
 
 #[test]
 fn the_profile_names_the_template() {
-    let (ws, _) = with_template();
+    let ws = with_template();
     edit(&ws, "t/sections/4-suggestions.typ", "= 4. 改进建议", "= 4. 本机构的改进建议");
     std::fs::write(
         ws.path("cb-profile.yaml"),
@@ -103,7 +99,7 @@ fn the_profile_names_the_template() {
 
 #[test]
 fn a_template_of_another_data_version_is_refused() {
-    let (ws, _) = with_template();
+    let ws = with_template();
     edit(&ws, "t/template.yaml", "data_version: \"1.0\"", "data_version: \"2.0\"");
     let output = render_with(&ws, &[]);
     assert_eq!(output.status.code(), Some(2));
@@ -118,7 +114,7 @@ fn a_template_of_another_data_version_is_refused() {
 
 #[test]
 fn template_errors_and_warnings_are_placed_in_the_template() {
-    let (ws, _) = with_template();
+    let ws = with_template();
     let file = "t/sections/4-suggestions.typ";
     edit(&ws, file, "= 4. 改进建议", "= 4. 改进建议\n#text(font: \"No Such Font\")[x]");
     let output = render_with(&ws, &[]);
@@ -203,7 +199,7 @@ fn hostile(ws: &Workspace, typst: &str, extra: &[&str]) -> std::process::Output 
 
 #[test]
 fn a_template_sees_nothing_of_the_disk() {
-    let (ws, _) = with_template();
+    let ws = with_template();
     // A file of the disk: there is no disk.
     let output = hostile(&ws, "#read(\"/etc/passwd\")\n", &[]);
     assert_eq!(output.status.code(), Some(2));
@@ -227,7 +223,7 @@ fn a_template_sees_nothing_of_the_disk() {
 
 #[test]
 fn a_template_that_never_ends_is_stopped() {
-    let (ws, _) = with_template();
+    let ws = with_template();
     // An endless `for`: Typst never stops it; the time limit does.
     let output = hostile(&ws, "#for i in range(1000000000000) { }\n", &["--time-limit", "1"]);
     assert_eq!(output.status.code(), Some(2));
@@ -324,7 +320,7 @@ fn the_second_house_style_renders_from_its_folder() {
 
 #[test]
 fn a_batch_renders_again_what_an_edited_template_made() {
-    let (ws, _) = with_template();
+    let ws = with_template();
     std::fs::write(
         ws.path("cb-profile.yaml"),
         std::fs::read_to_string(repo(PROFILE)).unwrap() + "template: t\n",

@@ -149,23 +149,14 @@ impl ReportTemplate {
         }
         let mut files = Vec::new();
         let mut total = 0u64;
-        let walk = walkdir::WalkDir::new(&root)
-            .follow_links(false)
-            .min_depth(1)
-            .max_depth(MAX_DEPTH + 1)
-            .sort_by_file_name();
-        let mut walk = walk.into_iter();
-        while let Some(entry) = walk.next() {
+        // Hidden files and folders (`.git`) are not the template's.
+        let visible = |entry: &walkdir::DirEntry| !entry.file_name().to_string_lossy().starts_with('.');
+        let walk = walkdir::WalkDir::new(&root).follow_links(false).min_depth(1).max_depth(MAX_DEPTH + 1);
+        for entry in walk.sort_by_file_name().into_iter().filter_entry(visible) {
             let entry = entry.map_err(|e| fail(format!("无法读取其中的文件（{e}）")))?;
             let relative = entry.path().strip_prefix(&root).expect("below the root").to_owned();
             let name = relative.to_string_lossy().into_owned();
             let at = |message: String| TemplateError { place: shown(&dir.join(&relative)), message };
-            if entry.file_name().to_string_lossy().starts_with('.') {
-                if entry.file_type().is_dir() {
-                    walk.skip_current_dir();
-                }
-                continue;
-            }
             if entry.file_type().is_symlink() {
                 return Err(at("模板中不允许链接（链接可能指向模板文件夹以外）：请放入文件本身".into()));
             }
@@ -212,8 +203,9 @@ impl ReportTemplate {
     /// `Err((file, why))`.
     fn from_files(
         origin: Origin,
-        files: Vec<(String, Vec<u8>)>,
+        mut files: Vec<(String, Vec<u8>)>,
     ) -> Result<ReportTemplate, (Option<String>, String)> {
+        files.sort();
         let fingerprint = typst::utils::hash128(&files);
         let manifest_bytes = files
             .iter()
@@ -440,6 +432,29 @@ mod tests {
         assert!(other.contains("主版本不同") && other.contains("2.0"), "{other}");
         assert!(check_version("1.9").unwrap_err().contains("请升级"));
         assert!(check_version("latest").unwrap_err().contains("不是版本号"));
+    }
+
+    #[test]
+    fn a_folder_is_read_confined() {
+        let dir = tempfile::tempdir().unwrap();
+        write_copy(dir.path()).unwrap();
+        std::fs::create_dir(dir.path().join(".git")).unwrap();
+        std::fs::write(dir.path().join(".git/HEAD"), "ref").unwrap();
+        let template = ReportTemplate::load(dir.path()).unwrap();
+        assert_eq!(template.disk_files().len(), BUILTIN.len(), "hidden files are not the template's");
+        assert_eq!(
+            template.fingerprint(),
+            ReportTemplate::builtin().fingerprint(),
+            "the copy is the built-in one"
+        );
+        let big = std::fs::File::create(dir.path().join("big.png")).unwrap();
+        big.set_len(MAX_FILE_BYTES + 1).unwrap();
+        let error = ReportTemplate::load(dir.path()).err().unwrap();
+        assert!(error.place.ends_with("big.png") && error.message.contains("文件过大"), "{error}");
+        std::fs::remove_file(dir.path().join("big.png")).unwrap();
+        std::os::unix::fs::symlink("/etc/passwd", dir.path().join("sections/p.typ")).unwrap();
+        let error = ReportTemplate::load(dir.path()).err().unwrap();
+        assert!(error.message.contains("不允许链接"), "{error}");
     }
 
     #[test]
