@@ -78,7 +78,7 @@ fn main() {
     let (full, _) = mean(&full_texts, |text| {
         let loaded = load::load_source(Source::new(file.clone(), text.clone())).expect("loads");
         let checked = pipeline::check_loaded(loaded);
-        engine.render(&checked.view()).expect("renders")
+        engine.render(engine.builtin_template(), &checked.view()).expect("renders").pdf
     });
     let (document, pdf) = (&documents[0], &pdfs[0]);
 

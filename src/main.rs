@@ -7,6 +7,8 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
@@ -22,7 +24,10 @@ use certreport::load::{self, FileKind, LoadError};
 use certreport::model::record::AuditType;
 use certreport::model::schema::Kind;
 use certreport::report::target::{self, Target, WriteError};
-use certreport::report::{self, Engine};
+use certreport::report::template::{self, Origin};
+use certreport::report::view::contract;
+use certreport::report::watchdog::Watchdog;
+use certreport::report::{self, Engine, RenderError};
 use certreport::rules::check::{self, Outcome};
 use certreport::rules::cycle;
 use certreport::rules::pipeline::{self, Checked};
@@ -52,6 +57,8 @@ enum Command {
         fonts: FontArgs,
         #[command(flatten)]
         standard: Standard,
+        #[command(flatten)]
+        template: TemplateArgs,
     },
     /// Render a record, then again on every change of it or of the files it names (监视并更新).
     Watch {
@@ -61,6 +68,8 @@ enum Command {
         output: OutputArgs,
         #[command(flatten)]
         fonts: FontArgs,
+        #[command(flatten)]
+        template: TemplateArgs,
     },
     /// Validate and score records; list every problem, then the score table (检查记录).
     Check {
@@ -94,6 +103,8 @@ enum Command {
         fonts: FontArgs,
         #[command(flatten)]
         standard: Standard,
+        #[command(flatten)]
+        template: TemplateArgs,
     },
     /// Write the record for the next audit of the certification cycle (生成下一年度记录).
     Next {
@@ -122,12 +133,116 @@ enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
-    /// Print the JSON Schema of a record, a CB profile or a scoring scheme (输出 JSON Schema).
+    /// Print the JSON Schema of a record, a CB profile, a scoring scheme, or of the report data
+    /// a template reads (输出 JSON Schema).
     Schema {
-        /// Which file's schema; default: the record's.
+        /// record, profile, scheme or report-data; default: the record's.
         #[arg(value_parser = parse_schema_kind, default_value = "record")]
-        kind: Kind,
+        kind: SchemaKind,
     },
+    /// Print the report data (/data.json) a template is given for a record (输出报告数据).
+    Data {
+        /// The record file (.yaml).
+        record: PathBuf,
+    },
+    /// Report templates of one's own (报告模板).
+    Template {
+        #[command(subcommand)]
+        action: TemplateAction,
+    },
+}
+
+/// What `template` does.
+#[derive(Subcommand)]
+enum TemplateAction {
+    /// Write a copy of the built-in template into a new folder, to edit (新建模板).
+    New {
+        /// The folder to create (new or empty).
+        dir: PathBuf,
+    },
+}
+
+/// Which schema `schema` prints.
+#[derive(Clone, Copy)]
+enum SchemaKind {
+    /// A YAML file's: record, profile, scheme.
+    File(Kind),
+    /// The report data's (/data.json).
+    ReportData,
+}
+
+/// The template and the limits of `render`, `watch` and `batch`.
+#[derive(clap::Args)]
+struct TemplateArgs {
+    /// A report template folder (made with `certreport template new`), instead of the one the
+    /// CB profile names or the built-in one.
+    #[arg(long, value_name = "DIR")]
+    template: Option<PathBuf>,
+    /// Most seconds one report may take to typeset; beyond it the command stops (a template's
+    /// endless loop).
+    #[arg(long, value_name = "SECONDS", default_value_t = 120)]
+    time_limit: u64,
+    /// Most memory (MiB) the command may use while a report is typeset; beyond it the command
+    /// stops.
+    #[arg(long, value_name = "MIB", default_value_t = 4096)]
+    memory_limit: u64,
+}
+
+impl TemplateArgs {
+    /// The engine with the fonts, the `--template` folder and the watchdog of the limits.
+    fn engine(&self, font_dirs: &[PathBuf]) -> Result<Engine, Failure> {
+        let mut engine = Engine::new(font_dirs).map_err(|why| Failure::Usage(why.to_string()))?;
+        engine = engine.with_watchdog(self.watchdog());
+        if let Some(dir) = &self.template {
+            engine = engine.with_template(dir).map_err(|why| Failure::Usage(why.to_string()))?;
+        }
+        Ok(engine)
+    }
+
+    /// Starts the watchdog thread: when a typesetting runs past the time limit, or the process
+    /// past the memory limit while one runs, it ends the process. A Typst compile cannot be
+    /// interrupted (a template's endless `for` loop runs on), so this thread, not the stuck
+    /// one, reports the failure and exits.
+    fn watchdog(&self) -> Arc<Watchdog> {
+        let watchdog = Arc::new(Watchdog::new());
+        let limit = Duration::from_secs(self.time_limit);
+        let memory = self.memory_limit.saturating_mul(1024 * 1024);
+        let watched = watchdog.clone();
+        std::thread::spawn(move || {
+            loop {
+                std::thread::sleep(Duration::from_millis(50));
+                let why = match watched.overdue(limit) {
+                    Some(origin) => format!(
+                        "排版{}超过 {} 秒仍未完成，已停止（可能是模板中的无限循环；时限可用 --time-limit 调整）",
+                        template_name(&origin),
+                        limit.as_secs()
+                    ),
+                    None if watched.busy() && resident_bytes().is_some_and(|used| used > memory) => format!(
+                        "排版时内存用量超过 {} MiB，已停止（可能是模板中的无限循环；上限可用 --memory-limit 调整）",
+                        memory >> 20
+                    ),
+                    None => continue,
+                };
+                std::process::exit(i32::from(Failure::Usage(why).report()));
+            }
+        });
+        watchdog
+    }
+}
+
+/// `（模板 templates/ourcb）`, or nothing for the built-in template.
+fn template_name(origin: &Origin) -> String {
+    match origin {
+        Origin::Builtin => String::new(),
+        Origin::Folder(dir) => format!("（模板 {}）", dir.display()),
+    }
+}
+
+/// The process's resident memory, from /proc/self/statm.
+fn resident_bytes() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4096)
 }
 
 /// Where `render` and `watch` write the report.
@@ -191,12 +306,16 @@ fn parse_starter(name: &str) -> Result<Starter, String> {
         .ok_or_else(|| format!("“{name}”不是 init 可生成的文件：应为 record 或 profile"))
 }
 
-/// The file kind of `schema`.
-fn parse_schema_kind(name: &str) -> Result<Kind, String> {
+/// The schema of `schema`.
+fn parse_schema_kind(name: &str) -> Result<SchemaKind, String> {
+    if name == "report-data" {
+        return Ok(SchemaKind::ReportData);
+    }
     Kind::ALL
         .into_iter()
         .find(|kind| kind.name() == name)
-        .ok_or_else(|| format!("“{name}”不是可选的文件：应为 record、profile 或 scheme"))
+        .map(SchemaKind::File)
+        .ok_or_else(|| format!("“{name}”不是可选的文件：应为 record、profile、scheme 或 report-data"))
 }
 
 /// Why a command did not succeed. [`main`] prints it and turns it into the exit code: this is
@@ -243,21 +362,22 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<u8, Failure> {
     match cli.command {
-        Command::Render { record, output, fonts, standard } => {
+        Command::Render { record, output, fonts, standard, template } => {
             let record = expand_one(&record)?;
             let target = output.target(&record)?;
-            render(&record, &target, &fonts.font_path, standard.pdf_standard)
+            let engine = template.engine(&fonts.font_path)?.with_pdf_standard(standard.pdf_standard);
+            render(&record, &target, &engine)
         }
-        Command::Watch { record, output, fonts } => {
+        Command::Watch { record, output, fonts, template } => {
             let record = expand_one(&record)?;
             let target = output.target(&record)?;
-            watch_command(&record, target, &fonts.font_path)
+            watch_command(&record, target, template.engine(&fonts.font_path)?)
         }
         Command::Check { records, format, fonts } => {
             let records = patterns::expand(&records).map_err(|why| Failure::Usage(why.to_string()))?;
             check_command(&records, format, &fonts.font_path)
         }
-        Command::Batch { inputs, out_dir, jobs, check_only, force, fonts, standard } => {
+        Command::Batch { inputs, out_dir, jobs, check_only, force, fonts, standard, template } => {
             let inputs = patterns::expand(&inputs).map_err(|why| Failure::Usage(why.to_string()))?;
             let options = batch::Options {
                 out_dir,
@@ -266,6 +386,8 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                 force,
                 font_dirs: fonts.font_path,
                 pdf_standard: standard.pdf_standard,
+                watchdog: Some(template.watchdog()),
+                template: template.template,
             };
             batch_command(&inputs, &options)
         }
@@ -274,10 +396,40 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             init(starter, output, audit_type, profile.as_deref())
         }
         Command::Schema { kind } => {
-            outln!("{}", kind.text().trim_end());
+            let text = match kind {
+                SchemaKind::File(kind) => kind.text(),
+                SchemaKind::ReportData => contract::schema_text(),
+            };
+            outln!("{}", text.trim_end());
             Ok(OK)
         }
+        Command::Data { record } => data(&record),
+        Command::Template { action: TemplateAction::New { dir } } => template_new(&dir),
     }
+}
+
+/// `certreport data`: the report data of a valid record, as pretty JSON.
+fn data(record: &Path) -> Result<u8, Failure> {
+    let checked = pipeline::check_file(record).map_err(Failure::Load)?;
+    if checked.has_errors() {
+        print_diagnostics(&checked.diagnostics);
+        errln!("{}：记录有错误，无法给出报告数据", record.display());
+        return Ok(INVALID);
+    }
+    outln!("{}", serde_json::to_string_pretty(&checked.view()).expect("the report data serializes"));
+    Ok(OK)
+}
+
+/// `certreport template new DIR`.
+fn template_new(dir: &Path) -> Result<u8, Failure> {
+    let files = template::write_copy(dir).map_err(|why| Failure::Usage(why.to_string()))?;
+    outln!(
+        "已生成报告模板 {}（{} 个文件）：修改其中的 .typ 文件，再在认证机构信息中写 template: 该文件夹（相对于认证机构信息文件），或渲染时给出 --template {}；模板读取的数据见 docs/report-data.md，某份记录的数据可用 certreport data 记录.yaml 查看",
+        dir.display(),
+        files.len(),
+        dir.display()
+    );
+    Ok(OK)
 }
 
 /// clap's complaint about the command line, in Chinese; help and version as clap prints them.
@@ -348,14 +500,7 @@ fn load_failure_code(error: &LoadError) -> u8 {
     }
 }
 
-fn render(
-    record: &Path,
-    target: &Target,
-    font_dirs: &[PathBuf],
-    standard: report::PdfStandard,
-) -> Result<u8, Failure> {
-    let engine =
-        Engine::new(font_dirs).map_err(|why| Failure::Usage(why.to_string()))?.with_pdf_standard(standard);
+fn render(record: &Path, target: &Target, engine: &Engine) -> Result<u8, Failure> {
     for warning in engine.warnings() {
         errln!("警告：{warning}");
     }
@@ -365,14 +510,21 @@ fn render(
         errln!("{}：记录有错误，未生成报告", record.display());
         return Ok(INVALID);
     }
+    let template = engine.template_for(&checked.loaded).map_err(|why| Failure::Usage(why.to_string()))?;
     let inputs = checked.input_files();
     let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
-    match target.write(&engine, &checked.view(), &inputs) {
-        Ok(written) => {
+    match target.write(engine, &template, &checked.view(), &inputs) {
+        Ok((written, warnings)) => {
+            for warning in &warnings {
+                errln!("{warning}");
+            }
             outln!("已生成 {}（{}）", target::describe_written(&written), summary_line(&checked));
             Ok(OK)
         }
-        Err(why @ WriteError::Render(_)) => Err(Failure::Usage(format!("{}：{why}", record.display()))),
+        // The export failed on this record's document; a template's errors name its own files.
+        Err(why @ WriteError::Render(RenderError::Export(_))) => {
+            Err(Failure::Usage(format!("{}：{why}", record.display())))
+        }
         Err(why) => Err(Failure::Usage(why.to_string())),
     }
 }
@@ -449,8 +601,8 @@ fn check_command(files: &[PathBuf], format: Format, font_dirs: &[PathBuf]) -> Re
     Ok(worst)
 }
 
-fn watch_command(record: &Path, target: Target, font_dirs: &[PathBuf]) -> Result<u8, Failure> {
-    let session = Watch::new(record, target, font_dirs).map_err(|why| Failure::Usage(why.to_string()))?;
+fn watch_command(record: &Path, target: Target, engine: Engine) -> Result<u8, Failure> {
+    let session = Watch::new(record, target, engine).map_err(|why| Failure::Usage(why.to_string()))?;
     let stopper = session.stopper();
     ctrlc::set_handler(move || stopper.stop())
         .map_err(|err| Failure::Usage(format!("无法设置 Ctrl-C 处理：{err}")))?;

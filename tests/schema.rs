@@ -38,7 +38,10 @@ fn yaml_files(dir: &Path) -> Vec<PathBuf> {
         let path = entry.path();
         if path.is_dir() {
             files.extend(yaml_files(&path));
-        } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+        } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml")
+            // A template's manifest is no record, profile or scheme (report::template checks it).
+            && path.file_name().is_some_and(|n| n != "template.yaml")
+        {
             files.push(path);
         }
     }

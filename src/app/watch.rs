@@ -15,6 +15,8 @@
 //! - An invalid state reports its problems and leaves the last good report in place: a report
 //!   is only ever replaced by a complete new one ([`Target::write`] writes atomically).
 //! - [`Stopper::stop`] (Ctrl-C in the command line) ends the watch after the current render.
+//! - A template folder (the profile's or `--template`) is read again at each render, and its
+//!   files are watched like the record's.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -32,7 +34,8 @@ use crate::base::diagnostic::{Diagnostic, shown};
 // editor replaces the file).
 use crate::base::files::absolute;
 use crate::base::output::OutputError;
-use crate::report::Engine;
+use crate::report::template::TemplateDiagnostic;
+use crate::report::{Engine, RenderError};
 use crate::report::target::{Target, WriteError};
 use crate::rules::pipeline::{self, CheckResult};
 
@@ -51,9 +54,10 @@ pub enum Event {
     Problems {
         diagnostics: Vec<Diagnostic>,
     },
-    /// The report was written again.
+    /// The report was written again; Typst's warnings about the template, at its files.
     Updated {
         written: Vec<PathBuf>,
+        warnings: Vec<TemplateDiagnostic>,
         seconds: f64,
     },
     /// The record has errors: the last good report stays.
@@ -95,8 +99,6 @@ pub enum Error {
     NoRecord(PathBuf),
     /// The output is one of the record's inputs, or a file of another kind.
     Output(OutputError),
-    /// The fonts could not be loaded.
-    Fonts(String),
     /// The file-system watcher could not be set up.
     Watcher(String),
 }
@@ -106,7 +108,6 @@ impl fmt::Display for Error {
         match self {
             Error::NoRecord(record) => write!(f, "找不到记录文件：{}", shown(record)),
             Error::Output(error) => error.fmt(f),
-            Error::Fonts(why) => f.write_str(why),
             Error::Watcher(why) => write!(f, "无法监视文件：{why}"),
         }
     }
@@ -217,7 +218,9 @@ impl Watch {
     /// A session that renders `record` to `target`. The record must exist, and the target must
     /// not be one of its inputs (the record and the files it names as it is now): that is
     /// refused at once, not at every save. The engine is built here, once.
-    pub fn new(record: &Path, target: Target, font_dirs: &[PathBuf]) -> Result<Watch, Error> {
+    /// `engine`: the engine to render with (its fonts, its `--template`), built once by the
+    /// caller.
+    pub fn new(record: &Path, target: Target, engine: Engine) -> Result<Watch, Error> {
         if !record.is_file() {
             return Err(Error::NoRecord(record.to_owned()));
         }
@@ -228,7 +231,6 @@ impl Watch {
         target
             .guard_inputs(&inputs.iter().map(PathBuf::as_path).collect::<Vec<_>>())
             .map_err(Error::Output)?;
-        let engine = Engine::new(font_dirs).map_err(Error::Fonts)?;
         let (sender, signals) = mpsc::channel();
         Ok(Watch { record: record.to_owned(), target, engine, sender, signals })
     }
@@ -298,24 +300,35 @@ impl Watch {
     /// watch from now on (`known`: those watched so far).
     fn update(&self, known: &HashSet<PathBuf>, events: &dyn Fn(Event)) -> HashSet<PathBuf> {
         let started = Instant::now();
+        // A template folder is read again at each render: one of its files may have changed.
+        self.engine.forget_templates();
         let result = pipeline::check_file_with_fonts(&self.record, self.engine.book());
-        let files = dependencies(&self.record, &result, known);
+        let template = result.as_ref().ok().map(|checked| self.engine.template_for(&checked.loaded));
+        let mut files = dependencies(&self.record, &result, known);
+        if let Some(Ok(template)) = &template {
+            files.extend(template.disk_files().iter().map(|file| absolute(file)));
+        }
         let invalid = |diagnostics: &[Diagnostic]| {
             events(Event::Problems { diagnostics: diagnostics.to_vec() });
             events(Event::Invalid { record: self.record.clone() });
         };
-        match result {
-            Err(error) => invalid(error.diagnostics()),
-            Ok(checked) if checked.has_errors() => invalid(&checked.diagnostics),
-            Ok(checked) => {
+        match (result, template) {
+            (Err(error), _) => invalid(error.diagnostics()),
+            (Ok(checked), _) if checked.has_errors() => invalid(&checked.diagnostics),
+            (Ok(_), Some(Err(why))) => {
+                events(Event::NotUpdated { error: WriteError::Render(RenderError::Template(why)) })
+            }
+            (Ok(checked), template) => {
                 if !checked.diagnostics.is_empty() {
                     events(Event::Problems { diagnostics: checked.diagnostics.clone() });
                 }
+                let template =
+                    template.and_then(Result::ok).unwrap_or_else(|| self.engine.builtin_template().clone());
                 let inputs = checked.input_files();
                 let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
-                match self.target.write(&self.engine, &checked.view(), &inputs) {
-                    Ok(written) => {
-                        events(Event::Updated { written, seconds: started.elapsed().as_secs_f64() })
+                match self.target.write(&self.engine, &template, &checked.view(), &inputs) {
+                    Ok((written, warnings)) => {
+                        events(Event::Updated { written, warnings, seconds: started.elapsed().as_secs_f64() })
                     }
                     Err(error) => events(Event::NotUpdated { error }),
                 }
@@ -368,7 +381,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let record = dir.path().join("r.yaml");
         std::fs::write(&record, "profile: p.yaml\n").unwrap();
-        let err = Watch::new(&record, Target::Pdf(dir.path().join("./r.yaml")), &[]).err().unwrap();
+        let engine = Engine::new(&[]).unwrap();
+        let err = Watch::new(&record, Target::Pdf(dir.path().join("./r.yaml")), engine).err().unwrap();
         assert!(err.to_string().contains("就是输入文件"), "{err}");
     }
 

@@ -35,14 +35,26 @@ impl From<&str> for Prose {
     }
 }
 
+/// 文字段
+///
 /// A run of text with one style.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Run {
+    /// 文字
+    ///
+    /// The text, as written (never markup).
     pub text: String,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    /// 粗体
+    ///
+    /// Set in bold (absent: not).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub bold: bool,
-    /// An identifier: set on one line, never broken (see [`identifiers`]).
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    /// 标识
+    ///
+    /// An identifier (number, URL, e-mail, standard, a long token): set on one line, never
+    /// broken; smaller when it does not fit, wrapped at any character only when it is wider
+    /// than any line (absent: plain text).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub keep: bool,
 }
 
@@ -56,12 +68,30 @@ impl Run {
     }
 }
 
-/// A paragraph or a bullet list.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// 段落或列表
+///
+/// A paragraph or a bullet list (`kind` says which).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Block {
-    Paragraph { runs: Vec<Run> },
-    List { items: Vec<Vec<Run>> },
+    /// 段落
+    ///
+    /// A paragraph: `{"kind": "paragraph", "runs": [..]}`.
+    Paragraph {
+        /// 文字段
+        ///
+        /// The paragraph's runs.
+        runs: Vec<Run>,
+    },
+    /// 列表
+    ///
+    /// A bullet list: `{"kind": "list", "items": [[..], ..]}`.
+    List {
+        /// 条目
+        ///
+        /// Each item's runs.
+        items: Vec<Vec<Run>>,
+    },
 }
 
 /// Parses prose into blocks.
@@ -157,7 +187,10 @@ pub fn plain_runs(text: &str) -> Vec<Run> {
 /// An identifier is a run of printable ASCII without spaces that holds a letter or digit and
 /// one of `- / @ . : _` (e-mail addresses, URLs, `2025-S1SC-3207381`, `ISO/IEC`), without
 /// sentence punctuation at its ends; a standard's code followed by a space and its number
-/// (`GB/T 27922-2011`, `ISO 10002:2018`) is one identifier. Chinese text never is.
+/// (`GB/T 27922-2011`, `ISO 10002:2018`) is one identifier. So is any such run of
+/// [`LONG_TOKEN`] characters or more (a code, a hash, a token pasted by mistake): it could not
+/// break anyway, and the template sets it whole, smaller, or wraps it at any character when it
+/// is wider than a line. Chinese text never is.
 pub fn identifiers(text: &str) -> Vec<(&str, bool)> {
     let mut pieces = Vec::new();
     let mut plain_start = 0;
@@ -207,10 +240,15 @@ fn ascii_token(text: &str) -> Option<&str> {
     (len > 0).then(|| &text[..len])
 }
 
+/// The length from which a run of printable ASCII without a space is an identifier however it
+/// is written.
+pub const LONG_TOKEN: usize = 24;
+
 fn is_identifier(token: &str) -> bool {
-    token.len() > 1
-        && token.contains(|c: char| c.is_ascii_alphanumeric())
-        && token.contains(['-', '/', '@', '.', ':', '_'])
+    token.len() >= LONG_TOKEN
+        || token.len() > 1
+            && token.contains(|c: char| c.is_ascii_alphanumeric())
+            && token.contains(['-', '/', '@', '.', ':', '_'])
 }
 
 /// `GB`, `GB/T`, `ISO`, `ISO/IEC`, `T/CAS`: capital letters, at most one `/`.
@@ -274,6 +312,14 @@ mod tests {
         assert_eq!(joined, text);
         assert!(inline(text).iter().all(|r| !r.bold));
         assert_eq!(inline("a****b"), vec![plain("a****b")]);
+    }
+
+    #[test]
+    fn a_long_token_is_an_identifier_however_written() {
+        let token = "A".repeat(3000);
+        assert_eq!(plain_runs(&format!("令牌{token}。")), vec![plain("令牌"), keep(&token), plain("。")]);
+        let short = "A".repeat(LONG_TOKEN - 1);
+        assert_eq!(plain_runs(&short), vec![plain(&short)]);
     }
 
     #[test]

@@ -15,7 +15,10 @@ pub fn show(event: Event) {
                 errln!("{diagnostic}");
             }
         }
-        Event::Updated { written, seconds } => {
+        Event::Updated { written, warnings, seconds } => {
+            for warning in warnings {
+                errln!("{warning}");
+            }
             errln!("已更新 {}（{seconds:.2} 秒）", describe_written(&written))
         }
         Event::Invalid { record } => {

@@ -306,9 +306,135 @@ pub struct LoadedRecord {
     /// range ([`Source::parse_with_ranges`]). Its rules are checked all the same.
     pub ranges: Vec<Diagnostic>,
     pub profile: Profile,
+    /// The CB's logo, when its profile names one.
+    pub logo: Option<Logo>,
     pub scheme: Arc<Scheme>,
     /// Last year's record, when this one names it with `previous:`.
     pub previous: Option<Record>,
+}
+
+impl LoadedRecord {
+    /// The profile's file, as the record names it (relative to the working folder).
+    pub fn profile_file(&self) -> PathBuf {
+        resolve(&self.source.file, &self.record.profile)
+    }
+
+    /// The template folder the profile names, if any (relative to the working folder).
+    pub fn profile_template(&self) -> Option<PathBuf> {
+        self.profile.template.as_deref().map(|dir| resolve(&self.profile_file(), dir))
+    }
+}
+
+/// Largest logo accepted.
+pub const MAX_LOGO_BYTES: u64 = 2 * 1024 * 1024;
+
+/// The CB's logo, read and checked to be an image Typst can draw.
+#[derive(Clone, Debug)]
+pub struct Logo {
+    /// The file, relative to the working folder.
+    pub file: PathBuf,
+    pub bytes: Vec<u8>,
+    pub format: LogoFormat,
+}
+
+/// The image formats a logo may have.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogoFormat {
+    Png,
+    Jpeg,
+    Svg,
+}
+
+impl Logo {
+    /// Where the template finds it: `/cb-logo.png`, `/cb-logo.jpg`, `/cb-logo.svg`.
+    pub fn virtual_path(&self) -> String {
+        let extension = match self.format {
+            LogoFormat::Png => "png",
+            LogoFormat::Jpeg => "jpg",
+            LogoFormat::Svg => "svg",
+        };
+        format!("/cb-logo.{extension}")
+    }
+
+    /// Reads the logo a profile names, under the rules of a referenced file: a regular file
+    /// (by its name and the file a link leads to) ending in `.png`, `.jpg`, `.jpeg` or `.svg`,
+    /// at most [`MAX_LOGO_BYTES`], and an image of that format that decodes.
+    fn read(profile_file: &Path, name: &str) -> Result<Logo, String> {
+        let file = resolve(profile_file, name);
+        let format_of =
+            |path: &Path| match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase) {
+                Some(e) if e == "png" => Some(LogoFormat::Png),
+                Some(e) if e == "jpg" || e == "jpeg" => Some(LogoFormat::Jpeg),
+                Some(e) if e == "svg" => Some(LogoFormat::Svg),
+                _ => None,
+            };
+        let Some(format) = format_of(&file) else {
+            return Err("只能是 .png、.jpg、.jpeg 或 .svg 图片文件".into());
+        };
+        if let Ok(target) = std::fs::canonicalize(&file)
+            && format_of(&target) != Some(format)
+        {
+            return Err(format!(
+                "链接指向的 {} 不是同一格式的图片文件",
+                excerpt(&target.display().to_string(), 200)
+            ));
+        }
+        let bytes = crate::base::files::read_regular(&file, MAX_LOGO_BYTES).map_err(|e| match e {
+            ReadError::NotRegular => "不是普通文件".to_owned(),
+            ReadError::TooLarge(size) => format!("文件过大（{size} 字节以上），标志不应超过 2 MiB"),
+            ReadError::Io(e) => io_message(&e),
+        })?;
+        let decoded = match format {
+            LogoFormat::Png | LogoFormat::Jpeg => {
+                use typst::visualize::{ExchangeFormat, RasterImage};
+                let exchange =
+                    if format == LogoFormat::Png { ExchangeFormat::Png } else { ExchangeFormat::Jpg };
+                RasterImage::plain(typst::foundations::Bytes::new(bytes.clone()), exchange)
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            LogoFormat::Svg => typst::visualize::SvgImage::new(typst::foundations::Bytes::new(bytes.clone()))
+                .map(drop)
+                .map_err(|e| format!("{e:?}")),
+        };
+        decoded.map_err(|why| format!("不是可读的图片（{}）", excerpt(&why, 80)))?;
+        Ok(Logo { file, bytes, format })
+    }
+}
+
+/// The code of a problem with a file a profile names (its logo, its template folder): the
+/// program's own words, told in full.
+const PROFILE_FILE: &str = "profile-file";
+
+/// A profile, with the files it names checked: its logo read, its template folder there.
+fn profile_from(source: &Source) -> Result<(Profile, Option<Logo>), Vec<Diagnostic>> {
+    let profile: Profile = source.parse()?;
+    let at = |field: &str, why: String, expected: &str| {
+        source.place(Problem::error(field, why).expected(expected).code(PROFILE_FILE))
+    };
+    let mut problems = Vec::new();
+    let logo = match &profile.logo {
+        None => None,
+        Some(name) => Logo::read(&source.file, name)
+            .map_err(|why| {
+                problems.push(at(
+                    "logo",
+                    format!("标志 {}：{why}", excerpt(name, 200)),
+                    "相对于本文件的路径，指向一个 PNG、JPEG 或 SVG 图片文件",
+                ))
+            })
+            .ok(),
+    };
+    if let Some(dir) = &profile.template
+        && !resolve(&source.file, dir).is_dir()
+    {
+        problems.push(at(
+            "template",
+            format!("报告模板文件夹 {} 不存在或不是文件夹", excerpt(dir, 200)),
+            "相对于本文件的路径，指向一个报告模板文件夹（可用 certreport template new 生成）",
+        ));
+    }
+    if problems.is_empty() { Ok((profile, logo)) } else { Err(problems) }
 }
 
 /// Why a record could not be loaded.
@@ -342,7 +468,7 @@ pub fn load_record(file: &Path) -> Result<LoadedRecord, LoadError> {
 pub fn load_source(source: Source) -> Result<LoadedRecord, LoadError> {
     let (record, ranges) = source.parse_with_ranges::<Record>().map_err(LoadError::Invalid)?;
     let mut problems = Vec::new();
-    let profile = load_referenced(&source, "profile", &record.profile, Source::parse::<Profile>)
+    let profile = load_referenced(&source, "profile", &record.profile, profile_from)
         .map_err(|d| problems.extend(d))
         .ok();
     let scheme = match &record.scheme {
@@ -368,8 +494,8 @@ pub fn load_source(source: Source) -> Result<LoadedRecord, LoadError> {
     .map_err(|d| problems.extend(d))
     .ok();
     match (profile, scheme, previous) {
-        (Some(profile), Some(scheme), Some(previous)) => {
-            Ok(LoadedRecord { source, record, ranges, profile, scheme, previous })
+        (Some((profile, logo)), Some(scheme), Some(previous)) => {
+            Ok(LoadedRecord { source, record, ranges, profile, logo, scheme, previous })
         }
         _ => {
             problems.extend(ranges);
@@ -445,7 +571,7 @@ fn load_referenced<T>(
             .map(|mut diagnostic| {
                 // A file that is what it should be but inconsistent is told in full: its
                 // message is the program's own words.
-                if diagnostic.code == INCONSISTENT_SCHEME {
+                if diagnostic.code == INCONSISTENT_SCHEME || diagnostic.code == PROFILE_FILE {
                     return diagnostic;
                 }
                 diagnostic.message = excerpt(&diagnostic.message, REFERENCED_EXCERPT);

@@ -85,7 +85,8 @@ impl HasSchema for Scheme {
     const KIND: Kind = Kind::Scheme;
 }
 
-fn generate<T: JsonSchema>() -> Value {
+/// The JSON Schema (draft 2020-12) of a type.
+pub fn generate<T: JsonSchema>() -> Value {
     let generator = SchemaSettings::draft2020_12().into_generator();
     generator.into_root_schema_for::<T>().to_value()
 }

@@ -1,22 +1,31 @@
 //! Render: record + score → Typst → PDF.
 //!
 //! An [`Engine`] is built once per process and shared by every report: the fonts, the parsed
-//! template and the standard library. Each report gets a [`world::ReportWorld`] that adds only
+//! templates and the standard library. Each report gets a [`world::ReportWorld`] that adds only
 //! its data file. The template's evaluation is memoized across reports because the data
 //! arrives as a file, not as `sys.inputs` (which would make a new library per report).
 //! [`target`] writes a report as a PDF or as one PNG per page.
+//!
+//! A report is made with the built-in template, the CB's own that its profile names, or the
+//! one the command line names ([`template`]); the engine keeps each folder's once read.
+//! Typesetting returns Typst's warnings with the document, and its errors, at the template's
+//! file, line and column ([`template::TemplateDiagnostic`]).
 
 pub mod join;
 pub mod target;
+pub mod template;
 pub mod view;
+pub mod watchdog;
 pub mod world;
 
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use typst::foundations::{Datetime, Label, Selector, Value};
 use typst::introspection::{Introspector, MetadataElem};
 use typst::model::Document;
-use typst::syntax::Source;
 use typst::text::FontBook;
 use typst::utils::LazyHash;
 use typst::utils::PicoStr;
@@ -28,21 +37,66 @@ use typst_pdf::{PdfOptions, PdfStandards, Timestamp};
 use crate::base::date::Date;
 use crate::base::diagnostic::escape_controls;
 use crate::base::fonts::FontSet;
+use crate::load::LoadedRecord;
+use template::{ReportTemplate, TemplateDiagnostic, TemplateError};
 use view::ReportView;
+use watchdog::Watchdog;
 
-/// The template files, embedded: (virtual path, text).
-const TEMPLATES: [(&str, &str); 2] = [
-    ("/report.typ", include_str!("../../templates/report.typ")),
-    ("/summary.typ", include_str!("../../templates/summary.typ")),
-];
+/// The summary's template, embedded.
+const SUMMARY: &str = include_str!("../../templates/summary.typ");
 
-/// Which document to typeset.
+/// Which built-in document to typeset.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Template {
-    /// 服务认证审查报告, from a [`ReportView`].
-    Report = 0,
+    /// 服务认证审查报告, from a [`ReportView`], with the built-in template.
+    Report,
     /// 汇总表 of a batch, from a [`crate::app::batch::Summary`].
-    Summary = 1,
+    Summary,
+}
+
+/// A typeset document and Typst's warnings about its template.
+pub struct Typeset {
+    pub document: PagedDocument,
+    pub warnings: Vec<TemplateDiagnostic>,
+}
+
+/// A report's PDF and Typst's warnings about its template.
+pub struct Rendered {
+    pub pdf: Vec<u8>,
+    pub warnings: Vec<TemplateDiagnostic>,
+}
+
+/// Why a report could not be made.
+#[derive(Debug)]
+pub enum RenderError {
+    /// The template cannot be used (read, manifest, data version).
+    Template(TemplateError),
+    /// Typst's errors, at the template's files.
+    Typeset(Vec<TemplateDiagnostic>),
+    /// The PDF export failed.
+    Export(String),
+}
+
+impl fmt::Display for RenderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RenderError::Template(error) => error.fmt(f),
+            RenderError::Typeset(errors) => {
+                f.write_str("排版失败（模板错误），报告未生成：")?;
+                for error in errors {
+                    write!(f, "\n{error}")?;
+                }
+                Ok(())
+            }
+            RenderError::Export(why) => f.write_str(why),
+        }
+    }
+}
+
+impl From<TemplateError> for RenderError {
+    fn from(error: TemplateError) -> RenderError {
+        RenderError::Template(error)
+    }
 }
 
 /// Whether a PDF carries a structure tree (tagged PDF, for screen readers and text reflow).
@@ -82,29 +136,86 @@ const CACHE_MAX_AGE: usize = 10;
 pub struct Engine {
     library: LazyHash<Library>,
     fonts: FontSet,
-    templates: Vec<Source>,
+    /// The built-in report template.
+    builtin: Arc<ReportTemplate>,
+    /// The summary's template.
+    summary: ReportTemplate,
+    /// The template folder the command line names (`--template`, absolute): every report is
+    /// made with it.
+    chosen: Option<PathBuf>,
+    /// The template folders read so far (`--template`'s and those profiles name), by their
+    /// absolute path: each read once.
+    folders: Mutex<HashMap<PathBuf, Arc<ReportTemplate>>>,
     /// The standard tagged documents (the reports) conform to.
     standard: PdfStandard,
+    /// Where a typesetting in progress is registered, for a watchdog to stop what runs too long.
+    watchdog: Option<Arc<Watchdog>>,
 }
 
 impl Engine {
     /// Builds the engine with the embedded fonts and any extra font folders.
     pub fn new(font_dirs: &[PathBuf]) -> Result<Engine, String> {
-        let templates: Vec<Source> = TEMPLATES
-            .iter()
-            .map(|(path, text)| Source::new(world::file_id(path), (*text).to_owned()))
-            .collect();
         Ok(Engine {
             library: LazyHash::new(Library::builder().build()),
             fonts: FontSet::new(font_dirs)?,
-            templates,
+            builtin: Arc::new(ReportTemplate::builtin()),
+            summary: ReportTemplate::single("summary.typ", SUMMARY),
+            chosen: None,
+            folders: Mutex::new(HashMap::new()),
             standard: DEFAULT_PDF_STANDARD,
+            watchdog: None,
         })
     }
 
     /// The engine, exporting reports under another PDF standard.
     pub fn with_pdf_standard(self, standard: PdfStandard) -> Engine {
         Engine { standard, ..self }
+    }
+
+    /// The engine, making every report with the template folder `dir` (`--template`), whatever
+    /// the profiles name. The folder is read at once: a template that cannot be used is
+    /// refused before any record is looked at.
+    pub fn with_template(self, dir: &Path) -> Result<Engine, TemplateError> {
+        let engine = Engine { chosen: Some(crate::base::files::absolute(dir)), ..self };
+        engine.folder(dir)?;
+        Ok(engine)
+    }
+
+    /// The engine, registering each typesetting with `watchdog`.
+    pub fn with_watchdog(self, watchdog: Arc<Watchdog>) -> Engine {
+        Engine { watchdog: Some(watchdog), ..self }
+    }
+
+    /// The built-in report template.
+    pub fn builtin_template(&self) -> &Arc<ReportTemplate> {
+        &self.builtin
+    }
+
+    /// The template a record's report is made with: the command line's (`--template`), else
+    /// the folder its profile names (read once, then kept: see [`Engine::forget_templates`]),
+    /// else the built-in one.
+    pub fn template_for(&self, loaded: &LoadedRecord) -> Result<Arc<ReportTemplate>, TemplateError> {
+        match self.chosen.clone().or_else(|| loaded.profile_template()) {
+            Some(dir) => self.folder(&dir),
+            None => Ok(self.builtin.clone()),
+        }
+    }
+
+    /// A template folder, read on first use.
+    fn folder(&self, dir: &Path) -> Result<Arc<ReportTemplate>, TemplateError> {
+        let key = crate::base::files::absolute(dir);
+        if let Some(known) = self.folders.lock().expect("templates lock").get(&key) {
+            return Ok(known.clone());
+        }
+        let template = Arc::new(ReportTemplate::load(dir)?);
+        self.folders.lock().expect("templates lock").insert(key, template.clone());
+        Ok(template)
+    }
+
+    /// Forgets the template folders read so far: the next report reads its folder again
+    /// (`watch` calls this when a template's file changes).
+    pub fn forget_templates(&self) {
+        self.folders.lock().expect("templates lock").clear();
     }
 
     /// Prepares the embedded fonts for use, the `part`th of every `parts` of them: the workers
@@ -118,12 +229,17 @@ impl Engine {
         self.fonts.warnings()
     }
 
-    /// A hash of everything besides a record that goes into its PDF: the program's version,
-    /// the templates, the built-in scheme, the `--font-path` fonts and the PDF standard. A batch re-renders a record when it changes.
+    /// A hash of everything besides a record and the files it names that goes into its PDF:
+    /// the program's version, the built-in templates and the `--template` one, the built-in
+    /// scheme, the `--font-path` fonts and the PDF standard. A batch re-renders a record when
+    /// it changes. (A template folder a profile names is a file of the record's: the batch
+    /// manifest hashes it with them.)
     pub fn fingerprint(&self) -> u128 {
         typst::utils::hash128(&(
             CREATOR,
-            TEMPLATES,
+            self.builtin.fingerprint(),
+            SUMMARY,
+            self.chosen.as_ref().and_then(|dir| self.folder(dir).ok()).map(|t| t.fingerprint()),
             crate::model::scheme::BUILTIN_SOURCE,
             self.fonts.disk_identity(),
             format!("{:?}", self.standard),
@@ -140,17 +256,37 @@ impl Engine {
         self.fonts.len()
     }
 
-    /// Typesets a template with its data (the JSON of `/data.json`) into a document.
+    /// Typesets a built-in template with its data (the JSON of `/data.json`) into a document.
     pub fn typeset(&self, template: Template, data: Vec<u8>, today: Date) -> Result<PagedDocument, String> {
-        let main = self.templates[template as usize].id();
-        let world = world::ReportWorld::new(self, main, data, datetime(today));
-        let result = typst::compile::<PagedDocument>(&world).output;
+        let template = match template {
+            Template::Report => &self.builtin,
+            Template::Summary => &self.summary,
+        };
+        self.typeset_with(template, data, &[], today)
+            .map(|typeset| typeset.document)
+            .map_err(|e| e.to_string())
+    }
+
+    /// Typesets a template with its data (the JSON of `/data.json`) and the other files the
+    /// data names (`assets`: the logo) into a document, with Typst's warnings.
+    pub fn typeset_with(
+        &self,
+        template: &ReportTemplate,
+        data: Vec<u8>,
+        assets: &[(String, typst::foundations::Bytes)],
+        today: Date,
+    ) -> Result<Typeset, RenderError> {
+        let world = world::ReportWorld::new(self, template, data, assets, datetime(today));
+        let running = self.watchdog.as_ref().map(|w| w.start(template.origin()));
+        let warned = typst::compile::<PagedDocument>(&world);
+        drop(running);
         // Keep the process-wide cache bounded, after failures too.
         typst::comemo::evict(CACHE_MAX_AGE);
-        result.map_err(|errors| {
-            let messages: Vec<String> = errors.iter().map(|e| e.message.to_string()).collect();
-            format!("排版失败（模板错误）：{}", messages.join("；"))
-        })
+        let warnings = template.diagnostics(&world, &warned.warnings);
+        match warned.output {
+            Ok(document) => Ok(Typeset { document, warnings }),
+            Err(errors) => Err(RenderError::Typeset(template.diagnostics(&world, &errors))),
+        }
     }
 
     /// Empties typst's process-wide memoization cache (the next document is typeset from
@@ -190,16 +326,23 @@ impl Engine {
         })
     }
 
-    /// Typesets a report into a document (its pages, before export).
-    pub fn typeset_report(&self, view: &ReportView) -> Result<PagedDocument, String> {
-        self.typeset(Template::Report, view.to_json(), view.meta.report_date)
+    /// Typesets a report with a template into a document (its pages, before export).
+    pub fn typeset_report(
+        &self,
+        template: &ReportTemplate,
+        view: &ReportView,
+    ) -> Result<Typeset, RenderError> {
+        self.typeset_with(template, view.to_json(), &view.assets, view.meta.report_date)
     }
 
     /// Typesets and exports a report in one step.
-    pub fn render(&self, view: &ReportView) -> Result<Vec<u8>, String> {
+    pub fn render(&self, template: &ReportTemplate, view: &ReportView) -> Result<Rendered, RenderError> {
         let date = view.meta.report_date;
-        let document = self.typeset_report(view)?;
-        self.export(&document, &view.head.project_number, date, Tagging::Tagged)
+        let Typeset { document, warnings } = self.typeset_report(template, view)?;
+        let pdf = self
+            .export(&document, &view.head.project_number, date, Tagging::Tagged)
+            .map_err(RenderError::Export)?;
+        Ok(Rendered { pdf, warnings })
     }
 }
 

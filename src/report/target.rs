@@ -19,8 +19,9 @@ use typst::utils::Scalar;
 use typst_layout::PagedDocument;
 use typst_render::RenderOptions;
 
-use super::Engine;
+use super::template::{ReportTemplate, TemplateDiagnostic};
 use super::view::ReportView;
+use super::{Engine, RenderError};
 use crate::base::diagnostic::{escape_controls, io_reason, shown};
 use crate::base::output::{self, Kind, OutputError};
 
@@ -78,25 +79,28 @@ impl Target {
         Ok(Target::Png { pattern, ppi })
     }
 
-    /// Typesets the report and writes it, never over one of `inputs` (the record and the files
-    /// it names) nor over a file of another kind ([`output::guard`]); returns the files written.
+    /// Typesets the report with `template` and writes it, never over one of `inputs` (the
+    /// record and the files it names) nor over a file of another kind ([`output::guard`]);
+    /// returns the files written and Typst's warnings about the template.
     pub fn write(
         &self,
         engine: &Engine,
+        template: &ReportTemplate,
         view: &ReportView,
         inputs: &[&Path],
-    ) -> Result<Vec<PathBuf>, WriteError> {
+    ) -> Result<(Vec<PathBuf>, Vec<TemplateDiagnostic>), WriteError> {
         match self {
             Target::Pdf(path) => {
                 self.guard_inputs(inputs)?;
-                let pdf = engine.render(view).map_err(WriteError::Render)?;
+                let rendered = engine.render(template, view).map_err(WriteError::Render)?;
                 prepare_folder(path)?;
-                output::write_guarded(path, &pdf, inputs, Kind::Pdf)?;
-                Ok(vec![path.clone()])
+                output::write_guarded(path, &rendered.pdf, inputs, Kind::Pdf)?;
+                Ok((vec![path.clone()], rendered.warnings))
             }
             Target::Png { pattern, ppi } => {
-                let document = engine.typeset_report(view).map_err(WriteError::Render)?;
-                let pages = png_pages(&document, *ppi).map_err(WriteError::Render)?;
+                let typeset = engine.typeset_report(template, view).map_err(WriteError::Render)?;
+                let pages = png_pages(&typeset.document, *ppi)
+                    .map_err(|why| WriteError::Render(RenderError::Export(why)))?;
                 let paths = page_paths(pattern, pages.len());
                 for path in &paths {
                     output::guard(path, inputs, Kind::Png)?;
@@ -105,7 +109,7 @@ impl Target {
                     prepare_folder(path)?;
                     output::write_guarded(path, png, inputs, Kind::Png)?;
                 }
-                Ok(paths)
+                Ok((paths, typeset.warnings))
             }
         }
     }
@@ -135,8 +139,8 @@ fn prepare_folder(path: &Path) -> Result<(), WriteError> {
 /// Why a report could not be written.
 #[derive(Debug)]
 pub enum WriteError {
-    /// Typesetting or encoding failed (a template error).
-    Render(String),
+    /// The template could not be used, typesetting failed, or encoding.
+    Render(RenderError),
     /// A folder could not be made.
     Io(PathBuf, std::io::Error),
     /// The output is an input, or a file of another kind, or could not be written.
@@ -152,7 +156,7 @@ impl From<OutputError> for WriteError {
 impl fmt::Display for WriteError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            WriteError::Render(why) => f.write_str(why),
+            WriteError::Render(why) => why.fmt(f),
             WriteError::Io(path, err) => write!(f, "无法创建文件夹 {}：{}", shown(path), io_reason(err)),
             WriteError::Output(error) => error.fmt(f),
         }

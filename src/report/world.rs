@@ -1,8 +1,10 @@
 //! The Typst `World` of one document: the only door through which the template sees anything.
 //!
-//! It serves the embedded template files and one virtual file, `/data.json`, that holds the
-//! report's data. Nothing else exists for the template: no path on disk is readable, no
-//! package can be fetched, and record text reaches Typst only as the bytes of that JSON file.
+//! It serves the files of its template (in memory: the built-in one's, or a folder's read
+//! whole and confined by [`super::template::ReportTemplate::load`]), one virtual file,
+//! `/data.json`, that holds the report's data, and the files the data names (the CB's logo).
+//! Nothing else exists for the template: no path on disk is readable, no package can be
+//! fetched, and record text reaches Typst only as the bytes of that JSON file.
 
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime};
@@ -12,28 +14,42 @@ use typst::utils::LazyHash;
 use typst::{Library, World};
 
 use super::Engine;
+use super::template::ReportTemplate;
 
 /// The virtual path of the report data the template reads with `json("/data.json")`.
 pub const DATA_PATH: &str = "/data.json";
 
 /// A file id in the project root.
 pub fn file_id(path: &str) -> FileId {
-    let vpath = VirtualPath::new(path).expect("template paths are valid virtual paths");
-    typst::syntax::RootedPath::new(VirtualRoot::Project, vpath).intern()
+    try_file_id(path).expect("template paths are valid virtual paths")
 }
 
-/// The world of one report: the shared engine plus this report's data.
+/// A file id in the project root, if `path` is a valid virtual path.
+pub fn try_file_id(path: &str) -> Option<FileId> {
+    let vpath = VirtualPath::new(path).ok()?;
+    Some(typst::syntax::RootedPath::new(VirtualRoot::Project, vpath).intern())
+}
+
+/// The world of one report: the shared engine, its template, and this report's data.
 pub struct ReportWorld<'a> {
     engine: &'a Engine,
-    main: FileId,
+    template: &'a ReportTemplate,
     data: Bytes,
     data_id: FileId,
+    assets: Vec<(FileId, Bytes)>,
     today: Datetime,
 }
 
 impl<'a> ReportWorld<'a> {
-    pub fn new(engine: &'a Engine, main: FileId, data: Vec<u8>, today: Datetime) -> Self {
-        ReportWorld { engine, main, data: Bytes::new(data), data_id: file_id(DATA_PATH), today }
+    pub fn new(
+        engine: &'a Engine,
+        template: &'a ReportTemplate,
+        data: Vec<u8>,
+        assets: &[(String, Bytes)],
+        today: Datetime,
+    ) -> Self {
+        let assets = assets.iter().map(|(path, bytes)| (file_id(path), bytes.clone())).collect();
+        ReportWorld { engine, template, data: Bytes::new(data), data_id: file_id(DATA_PATH), assets, today }
     }
 }
 
@@ -47,18 +63,21 @@ impl World for ReportWorld<'_> {
     }
 
     fn main(&self) -> FileId {
-        self.main
+        self.template.main()
     }
 
     fn source(&self, id: FileId) -> FileResult<Source> {
-        self.engine.templates.iter().find(|source| source.id() == id).cloned().ok_or_else(|| not_found(id))
+        self.template.source(id).cloned().ok_or_else(|| not_found(id))
     }
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {
         if id == self.data_id {
             return Ok(self.data.clone());
         }
-        self.source(id).map(|source| Bytes::from_string(source.text().to_owned()))
+        if let Some((_, bytes)) = self.assets.iter().find(|(asset, _)| *asset == id) {
+            return Ok(bytes.clone());
+        }
+        self.template.file(id).cloned().ok_or_else(|| not_found(id))
     }
 
     fn font(&self, index: usize) -> Option<Font> {

@@ -21,15 +21,17 @@
 //! nesting of content streams (the template's).
 
 use crate::base::diagnostic::Problem;
+use crate::model::profile::Profile;
 use crate::model::record::Record;
 use crate::model::scheme::Scheme;
 
 /// The longest string a PDF may hold, in bytes (PDF/A; krilla's `STR_LEN`).
 pub const MAX_PDF_STRING: usize = 32767;
 
-/// The PDF's document title: `服务认证审查报告：重庆百环环保科技有限公司（20913-2024-SA）`.
-pub fn document_title(record: &Record) -> String {
-    format!("{TITLE_BEFORE}{}（{}）", record.client.name, record.project_number)
+/// The PDF's document title: `服务认证审查报告：重庆百环环保科技有限公司（20913-2024-SA）` (the
+/// report's name as the CB's profile gives it).
+pub fn document_title(record: &Record, profile: &Profile) -> String {
+    format!("{}：{}（{}）", profile.report_title(), record.client.name, record.project_number)
 }
 
 /// The PDF's keywords: the standard, the project number, the audit type.
@@ -37,17 +39,15 @@ pub fn document_keywords(record: &Record, scheme: &Scheme) -> Vec<String> {
     vec![scheme.standard.clone(), record.project_number.clone(), record.audit_type.label().into()]
 }
 
-const TITLE_BEFORE: &str = "服务认证审查报告：";
-
 /// How krilla joins the keywords (and the authors) into one string.
 const KEYWORD_SEPARATOR: &str = ", ";
 
 /// The record's text that the export would refuse, each at its field.
-pub fn check(record: &Record, scheme: &Scheme) -> Vec<Problem> {
+pub fn check(record: &Record, profile: &Profile, scheme: &Scheme) -> Vec<Problem> {
     let mut problems = Vec::new();
     let name = (&record.client.name, "client.name", "受审查方名称");
     let number = (&record.project_number, "project_number", "项目编号");
-    let title = document_title(record).len();
+    let title = document_title(record, profile).len();
     if title > MAX_PDF_STRING {
         // The longer of the two is the one to shorten.
         let (text, path, what) = if name.0.len() >= number.0.len() { name } else { number };
@@ -111,13 +111,13 @@ mod tests {
     use crate::model::record::SuggestionGroup;
 
     fn paths(record: &Record) -> Vec<String> {
-        check(record, &Scheme::builtin()).into_iter().map(|p| p.path).collect()
+        check(record, &Profile::default(), &Scheme::builtin()).into_iter().map(|p| p.path).collect()
     }
 
     #[test]
     fn a_title_that_fits_passes_and_one_byte_more_does_not() {
         let mut record = Record { project_number: "20913-2024-SA".into(), ..Record::default() };
-        let room = MAX_PDF_STRING - document_title(&record).len();
+        let room = MAX_PDF_STRING - document_title(&record, &Profile::default()).len();
         record.client.name = "a".repeat(room);
         assert!(paths(&record).is_empty());
         record.client.name.push('a');
@@ -127,7 +127,7 @@ mod tests {
     #[test]
     fn the_longer_field_of_the_title_is_named_and_the_room_left_in_characters() {
         let record = Record { project_number: "号".repeat(11_000), ..Record::default() };
-        let problems = check(&record, &Scheme::builtin());
+        let problems = check(&record, &Profile::default(), &Scheme::builtin());
         let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
         assert_eq!(paths, ["project_number", "project_number"], "{problems:?}");
         assert!(problems[0].message.contains("11000 个字符，33000 字节"), "{}", problems[0].message);

@@ -36,10 +36,31 @@ const LISTED: usize = 5;
 /// The most glyphs one PDF string can hold (2 bytes each): the longest run a line may print.
 const MAX_UNBROKEN: usize = MAX_PDF_STRING / 2;
 
-/// The problems of every text the report would print, placed in the record.
+/// The problems of every text the report would print, placed in the record: and first, a
+/// font family the CB's profile names that is in none of the fonts in use (the embedded ones
+/// and the `--font-path` folders). Its text is then looked up in those same fonts: a family
+/// the profile names is set first, and Typst falls back through the others.
 pub fn check(loaded: &LoadedRecord, book: &FontBook) -> Vec<Diagnostic> {
     let mut fonts = Coverage::new(book);
     let mut problems = Vec::new();
+    let chosen = [("body", &loaded.profile.fonts.body), ("heading", &loaded.profile.fonts.heading)];
+    for (field, family) in chosen {
+        if let Some(family) = family
+            && !book.contains_family(&family.to_lowercase())
+        {
+            problems.push(
+                Problem::error(
+                    "profile",
+                    format!(
+                        "认证机构信息文件的字段 fonts.{field}：没有名为“{}”的字体",
+                        crate::base::diagnostic::escape_controls(family)
+                    ),
+                )
+                .expected("内置字体 Noto Serif CJK SC、Noto Sans CJK SC，或用 --font-path 给出的字体文件夹中的字体族名称")
+                .code("unknown-font"),
+            );
+        }
+    }
     problems_of(&printed(to_value(&loaded.record)), None, &mut fonts, &mut problems);
     problems_of(&to_value(&loaded.profile), Some(("profile", "认证机构信息文件")), &mut fonts, &mut problems);
     problems_of(&to_value(&*loaded.scheme), Some(("scheme", "评分体系")), &mut fonts, &mut problems);

@@ -26,7 +26,8 @@ impl Checked {
     }
 
     /// The files the record refers to: its profile, its previous record and its scheme file
-    /// (where it names them), as paths relative to the working folder.
+    /// (where it names them), the profile's logo and template folder, as paths relative to the
+    /// working folder.
     pub fn referenced_files(&self) -> Vec<PathBuf> {
         let record = &self.loaded.record;
         let file = &self.loaded.source.file;
@@ -35,6 +36,8 @@ impl Checked {
             .chain(record.previous.as_ref())
             .chain(scheme_file)
             .map(|name| load::resolve(file, name))
+            .chain(self.loaded.logo.as_ref().map(|logo| logo.file.clone()))
+            .chain(self.loaded.profile_template())
             .collect()
     }
 

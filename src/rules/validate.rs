@@ -35,7 +35,7 @@ pub fn validate(loaded: &LoadedRecord, sheet: &ScoreSheet) -> Vec<Problem> {
     rules.levels(record, scheme, sheet);
     rules.narratives(record);
     rules.conclusion(record);
-    rules.problems.extend(export::check(record, scheme));
+    rules.problems.extend(export::check(record, profile, scheme));
     rules.problems
 }
 

@@ -8,6 +8,10 @@ use std::process::{Command, Output};
 
 pub const EXAMPLE: &str = "examples/baihuan-2025.yaml";
 pub const PROFILE: &str = "examples/cb-profile.yaml";
+/// The second house style's profile (cover, logo, LXGW WenKai, approval block, own template).
+pub const HOUSE_STYLE_B_PROFILE: &str = "examples/house-style-b/cb-profile.yaml";
+/// Debian's fonts-lxgw-wenkai (installed by `.ci/run`): the second house style's body font.
+pub const WENKAI: &str = "/usr/share/fonts/truetype/lxgw-wenkai";
 
 pub fn repo(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)

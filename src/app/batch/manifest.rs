@@ -4,7 +4,8 @@
 //!
 //! - A report is taken as it is when all of these are as they were when it was written: the
 //!   record file (its path and bytes), the files it refers to (profile, previous record, scheme
-//!   file; their bytes), the engine ([`crate::report::Engine::fingerprint`]: program version,
+//!   file, the profile's logo; their bytes; the profile's template folder: every file of it),
+//!   the engine ([`crate::report::Engine::fingerprint`]: program version,
 //!   templates, built-in scheme, `--font-path` fonts) and the PDF itself (its bytes: a PDF
 //!   deleted or changed in the out-dir is rendered again). The record is still checked (not
 //!   rendered) and its summary row made from it as it is: the manifest holds no summary data,
@@ -47,6 +48,7 @@ use super::{Moved, Reason, Warning};
 use crate::base::diagnostic::{io_reason, shown};
 use crate::base::files::ReadError;
 use crate::base::output::{Inputs, Kind, OutputError, write_atomic};
+use crate::report::template::ReportTemplate;
 use crate::rules::pipeline::Checked;
 
 const FILE: &str = "manifest.json";
@@ -136,7 +138,12 @@ fn hash(bytes: &[u8]) -> String {
 }
 
 /// The hash of a regular file's bytes; `None` when it cannot be read.
+/// A file's hash; a folder's is that of the template it holds (a profile's template folder:
+/// every file of it).
 fn hash_file(path: &Path) -> Option<String> {
+    if path.is_dir() {
+        return ReportTemplate::load(path).ok().map(|template| format!("{:032x}", template.fingerprint()));
+    }
     crate::base::files::read_regular(path, MAX_HASHED_BYTES).ok().map(|bytes| hash(&bytes))
 }
 

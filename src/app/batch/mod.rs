@@ -37,7 +37,7 @@ use serde::{Deserialize, Serialize};
 use crate::base::date::{Date, DateHalf, HalfDay};
 use crate::base::diagnostic::{Diagnostic, escape_controls, io_reason, shown};
 use crate::base::output::{Inputs, Kind, OutputError, write_atomic};
-use crate::report::Engine;
+use crate::report::{Engine, RenderError};
 use crate::rules::pipeline::{self, Checked};
 pub use manifest::Unusable;
 use manifest::{Stamp, Tracker, moved_note};
@@ -57,6 +57,11 @@ pub struct Options {
     pub font_dirs: Vec<PathBuf>,
     /// The PDF standard of the reports (the 汇总表 stays a plain PDF).
     pub pdf_standard: crate::report::PdfStandard,
+    /// The template folder every report is made with (`--template`), whatever the profiles
+    /// name.
+    pub template: Option<PathBuf>,
+    /// Where each typesetting is registered, for the application's time and memory limits.
+    pub watchdog: Option<std::sync::Arc<crate::report::watchdog::Watchdog>>,
 }
 
 /// What a batch reports as it runs: warnings at any time, [`Event::Planned`] once the records
@@ -358,7 +363,13 @@ pub fn run(inputs: &[PathBuf], options: &Options, events: &(dyn Fn(Event) + Sync
         return Err(Error::NoRecords);
     }
     let _lock = own::lock(out_dir)?;
-    let engine = Engine::new(&options.font_dirs)?.with_pdf_standard(options.pdf_standard);
+    let mut engine = Engine::new(&options.font_dirs)?.with_pdf_standard(options.pdf_standard);
+    if let Some(dir) = &options.template {
+        engine = engine.with_template(dir).map_err(|e| e.to_string())?;
+    }
+    if let Some(watchdog) = &options.watchdog {
+        engine = engine.with_watchdog(watchdog.clone());
+    }
     for warning in engine.warnings() {
         warn(Warning::Font(warning.clone()));
     }
@@ -480,8 +491,12 @@ fn process(job: &Job, engine: &Engine, tracker: &Tracker, check_only: bool) -> P
         row.status = Some(Status::Unchanged);
         return Processed::Finished(row);
     }
-    match engine.render(&checked.view()) {
-        Ok(pdf) => Processed::Rendered(Rendered { row, pdf, stamp }),
+    let rendered = engine
+        .template_for(&checked.loaded)
+        .map_err(RenderError::from)
+        .and_then(|t| engine.render(&t, &checked.view()));
+    match rendered {
+        Ok(rendered) => Processed::Rendered(Rendered { row, pdf: rendered.pdf, stamp }),
         Err(why) => {
             row.status = Some(Status::Failed);
             row.first_error = format!("{}: {why}", shown(&job.input));

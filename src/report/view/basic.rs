@@ -1,5 +1,6 @@
 //! Section 1, 基本信息: addresses, sites, purpose, scope, methods, team, changes, remote audit.
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::{CheckBox, boxes};
@@ -9,134 +10,348 @@ use crate::model::record::{AuditMethod, AuditType, Change, Record};
 use crate::model::scheme::Scheme;
 use crate::rules::decision::LevelChoice;
 
-#[derive(Debug, Serialize)]
+/// 1 基本信息
+///
+/// Section 1.
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct Basic {
+    /// 1.3 工商注册地址
+    ///
+    /// The registered address.
     pub registered_address: String,
+    /// 1.4 审查地址
+    ///
+    /// The audit address.
     pub audit_address: String,
-    /// 1.5 上述地址为单一场所组织
+    /// 1.5 单一场所
+    ///
+    /// The box 上述地址为单一场所组织.
     pub single_site: CheckBox,
-    /// 1.5 多场所组织…
+    /// 1.5 多场所
+    ///
+    /// The box 多场所组织….
     pub multi_site: CheckBox,
+    /// 1.5 固定分场所
+    ///
+    /// The branch sites (empty for a single site).
     pub sites: Vec<SiteView>,
+    /// 1.6 联系方式
+    ///
+    /// The client's contact.
     pub contact: ContactView,
-    /// 1.7
+    /// 1.7 审查目的
+    ///
+    /// The registration recommended: three boxes.
     pub purpose: Vec<CheckBox>,
-    /// 1.8 1)–3)
+    /// 1.8 审查准则
+    ///
+    /// The criteria `1)`–`3)` (the standard's number kept whole).
     pub criteria: Vec<Criterion>,
-    /// 1.9 `S: 环保类设备销售的售后服务（五星级）`
+    /// 1.9 审查范围
+    ///
+    /// The scope as printed: `S: 环保类设备销售的售后服务（五星级）`.
     pub scope: String,
-    /// Why the team recommends a lower level than the score reaches.
+    /// 1.9 审查组说明
+    ///
+    /// Why the team recommends a lower level than the score reaches, or `null`.
     pub scope_note: Option<String>,
-    /// 1.10
+    /// 1.10 审查方式
+    ///
+    /// The audit method: three boxes.
     pub methods: Vec<CheckBox>,
-    /// 1.11
+    /// 1.11 暗访评价方式
+    ///
+    /// The mystery-shopping lines.
     pub mystery: Vec<MysteryLine>,
-    /// 1.12
+    /// 1.12 本次审查时间
+    ///
+    /// The audit's days with their half days, as printed.
     pub audit_time: String,
+    /// 1.12 覆盖的时期
+    ///
+    /// The period the audit covers, as printed.
     pub covered_period: String,
-    /// 1.13
+    /// 1.13 审查组成员
+    ///
+    /// The audit team's rows.
     pub team: Vec<TeamRow>,
-    /// 1.14; `None` when it does not apply.
-    pub changes: Option<ChangesView>,
-    /// 1.15
+    /// 1.14 组织变更信息
+    ///
+    /// The changes since the last audit.
+    pub changes: ChangesView,
+    /// 1.15 前一年内的情况
+    ///
+    /// The four 无/有 questions of the year before the audit.
     pub incidents: Vec<YesNo>,
-    /// 1.16
+    /// 1.16 审查风险
+    ///
+    /// The 无/有 question of the risks (its label is the whole 1.16 line).
     pub risks: YesNo,
-    /// 1.17
+    /// 1.17 远程审核
+    ///
+    /// The remote audit.
     pub remote: RemoteView,
+    /// 评价抽样方法说明
+    ///
+    /// The sampling method statement.
     pub sampling: Vec<Block>,
 }
 
+/// 审查准则
+///
 /// One of 1.8's criteria: its number and its text (the standard's number kept whole).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct Criterion {
+    /// 编号
+    ///
+    /// Its number as printed: `1)`, `2)`, `3)`.
     pub number: String,
+    /// 文字
+    ///
+    /// The criterion's runs.
     pub runs: Vec<Run>,
 }
 
-#[derive(Debug, Serialize)]
+/// 分场所
+///
+/// A branch site.
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct SiteView {
     /// 序号
+    ///
+    /// The row's number, from `1`.
     pub number: String,
+    /// 名称
+    ///
+    /// The site's name.
     pub name: String,
+    /// 名称的词段
+    ///
+    /// The name in the pieces a line may break between, each kept whole where it fits:
+    /// `重庆百环环保科技有限公司`, `成都分公司`, `售后服务中心`, `（成都市区域…）`.
+    pub name_parts: Vec<String>,
+    /// 地址
+    ///
+    /// The site's address.
     pub address: String,
 }
 
-#[derive(Debug, Serialize)]
+/// What ends a piece of an organisation's name: a line of a table may break after it.
+const NAME_ENDINGS: [&str; 9] = ["公司", "集团", "中心", "分部", "办事处", "营业部", "分店", "门店", "）"];
+
+/// An organisation's name in the pieces a line may break between: after each of
+/// [`NAME_ENDINGS`] and before an opening bracket, never inside a word of the name.
+pub fn name_parts(name: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    let mut rest = name;
+    while let Some(c) = rest.chars().next() {
+        if matches!(c, '（' | '(') && !current.is_empty() {
+            parts.push(std::mem::take(&mut current));
+        }
+        current.push(c);
+        rest = &rest[c.len_utf8()..];
+        let ended = NAME_ENDINGS.iter().any(|ending| current.ends_with(ending)) || current.ends_with(')');
+        // 公司 inside 分公司 or 有限公司 ends the longer word, not the shorter one.
+        if ended && !rest.starts_with(['）', ')']) {
+            parts.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        parts.push(current);
+    }
+    parts
+}
+
+/// 联系方式
+///
+/// The client's contact (1.6).
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct ContactView {
+    /// 联系人
+    ///
+    /// The contact person.
     pub person: String,
-    /// `None`: a blank to fill in.
+    /// 职务
+    ///
+    /// Their title, or `null`: a blank to fill in.
     pub title: Option<String>,
+    /// 电话
+    ///
+    /// The phone number (an identifier).
     pub phone: String,
-    /// `None`: a blank to fill in.
+    /// 邮箱
+    ///
+    /// The e-mail address (an identifier), or `null`: a blank to fill in.
     pub email: Option<String>,
 }
 
+/// 暗访评价方式
+///
 /// One line of 1.11: a box and its date range (blank when unticked).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct MysteryLine {
+    /// 勾选框
+    ///
+    /// 现场, 非现场 or 不需要.
     pub check: CheckBox,
+    /// 带日期
+    ///
     /// Whether the line takes a date range (现场, 非现场) or is a box alone (不需要).
     pub dated: bool,
-    /// `2025 年 12 月 01 日至 2025 年 12 月 02 日`, or `None` for the blank form line.
+    /// 日期
+    ///
+    /// `2025 年 12 月 01 日至 2025 年 12 月 02 日`, or `null` for the blank form line.
     pub range: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+/// 审查组成员
+///
+/// A row of the team table (1.13).
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct TeamRow {
+    /// 代码
+    ///
+    /// The member's code (`A`, `B` …).
     pub code: String,
+    /// 姓名
+    ///
+    /// The member's name.
     pub name: String,
+    /// 组内身份
+    ///
+    /// The role in words: 组长, 组员, 技术专家 ….
     pub role: String,
+    /// 注册证书号
+    ///
+    /// The registration number (an identifier).
     pub registration: String,
+    /// 专业代码
+    ///
+    /// The specialty code (an identifier).
     pub specialty: String,
+    /// 联系电话
+    ///
+    /// The phone number (an identifier).
     pub phone: String,
 }
 
-#[derive(Debug, Serialize)]
+/// 1.14 组织变更信息
+///
+/// The changes since the last audit (surveillance and recertification only).
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct ChangesView {
-    /// 组织名称或地址变更: runs with the unchanged parts in bold.
+    /// 适用
+    ///
+    /// Whether 1.14 applies (there was a previous audit).
+    pub applicable: bool,
+    /// 不适用时的文字
+    ///
+    /// When 1.14 does not apply, what its line says: the bold 不适用; empty otherwise.
+    pub note: Vec<Run>,
+    /// 组织名称或地址变更
+    ///
+    /// Name, registered and business address: runs with the unchanged ones' 无变更 in bold.
     pub name_address: Vec<Run>,
-    /// 组织机构变更, 管理层变更, 其它变更: `None` prints 无变更.
+    /// 其它各项
+    ///
+    /// 组织机构变更, 管理层变更, 其它变更 (empty when 1.14 does not apply).
     pub others: Vec<LabelledChange>,
 }
 
-#[derive(Debug, Serialize)]
+/// 变更项
+///
+/// A change of 1.14 with its label.
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct LabelledChange {
+    /// 项目
+    ///
+    /// 组织机构变更, 管理层变更 or 其它变更.
     pub label: String,
-    pub text: Option<Vec<Block>>,
+    /// 说明
+    ///
+    /// What changed; when nothing did, the bold words 无变更.
+    pub text: Vec<Block>,
 }
 
+/// 无/有
+///
 /// A 无/有 question with its explanation.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct YesNo {
+    /// 问题
+    ///
     /// The question (for 1.16, the whole 1.16 line).
     pub label: String,
+    /// 有
+    ///
+    /// Whether the answer is 有.
     pub present: bool,
+    /// 勾选框
+    ///
+    /// The boxes 无 and 有, the answer ticked.
+    pub boxes: Vec<CheckBox>,
+    /// 说明
+    ///
+    /// The explanation (empty for 无: a blank to fill in).
     pub note: Vec<Block>,
 }
 
-#[derive(Debug, Serialize)]
+/// 1.17 远程审核
+///
+/// The remote audit.
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct RemoteView {
+    /// 适用
+    ///
+    /// Whether 1.17 applies (remote or combined audit).
     pub applicable: bool,
-    /// `None`: a blank line.
+    /// 不适用时的文字
+    ///
+    /// What follows the 1.17 label: 不适用 when it does not apply, empty otherwise.
+    pub note: Vec<Run>,
+    /// 地点
+    ///
+    /// The location, or `null`: a blank line.
     pub location: Option<String>,
-    /// `None`: a blank line.
+    /// 范围
+    ///
+    /// The scope, or `null`: a blank line.
     pub scope: Option<String>,
-    pub ict_tools: String,
-    /// 2)–5): `None` leaves both boxes empty (not applicable).
+    /// 使用的 ICT 工具
+    ///
+    /// The ICT tools used; the bold 不适用 when 1.17 does not apply.
+    pub ict_tools: Vec<Run>,
+    /// 问题 2)–5)
+    ///
+    /// The four yes/no questions.
     pub questions: Vec<RemoteQuestion>,
 }
 
-#[derive(Debug, Serialize)]
+/// 远程审核问题
+///
+/// One of 1.17's yes/no questions.
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct RemoteQuestion {
-    pub number: u8,
-    /// The 是 box ticked.
-    pub yes: bool,
-    /// The 否 box ticked (neither when 1.17 does not apply).
-    pub no: bool,
+    /// 编号
+    ///
+    /// Its number as printed: `2)` … `5)`.
+    pub number: String,
+    /// 勾选框
+    ///
+    /// The boxes 是 and 否, the answer ticked (neither when 1.17 does not apply).
+    pub boxes: Vec<CheckBox>,
+    /// 问题
+    ///
+    /// The question.
     pub text: String,
+    /// 需说明
+    ///
     /// Whether the question asks for an explanation after "："; `note` holds it, or a blank.
     pub asks_note: bool,
+    /// 说明
+    ///
+    /// The explanation, or `null`.
     pub note: Option<String>,
 }
 
@@ -168,6 +383,7 @@ pub(super) fn basic(
             .map(|(s, number): (_, u32)| SiteView {
                 number: number.to_string(),
                 name: s.name.clone(),
+                name_parts: name_parts(&s.name),
                 address: s.address.clone(),
             })
             .collect(),
@@ -187,7 +403,7 @@ pub(super) fn basic(
         ]
         .iter()
         .zip(1..)
-        .map(|(text, number): (_, u32)| Criterion { number: number.to_string(), runs: plain_runs(text) })
+        .map(|(text, number): (_, u32)| Criterion { number: format!("{number})"), runs: plain_runs(text) })
         .collect(),
         scope: format!("{scope_code}: {}{level_text}", record.scope.text),
         scope_note: level.and_then(LevelChoice::reason).map(str::to_owned),
@@ -212,7 +428,16 @@ pub(super) fn basic(
                 phone: m.phone.clone(),
             })
             .collect(),
-        changes: record.audit_type.follows_previous_audit().then(|| changes(record, previous)),
+        changes: if record.audit_type.follows_previous_audit() {
+            changes(record, previous)
+        } else {
+            ChangesView {
+                applicable: false,
+                note: vec![Run::bold(NOT_APPLICABLE)],
+                name_address: Vec::new(),
+                others: Vec::new(),
+            }
+        },
         incidents: [
             ("现场评价前一年内发生的重大服务质量事故", &record.incidents.quality_accidents),
             ("现场评价前一年内发生的相关方投诉", &record.incidents.complaints),
@@ -231,10 +456,18 @@ pub(super) fn basic(
     }
 }
 
+/// 不适用: what a part of the form that does not apply says.
+const NOT_APPLICABLE: &str = "不适用";
+
+/// The bold 无变更 of an item of 1.14 that did not change.
+const UNCHANGED: &str = "无变更";
+
 fn yes_no(label: &str, note: &Option<Prose>) -> YesNo {
+    let present = note.as_ref().is_some_and(|n| !n.is_blank());
     YesNo {
         label: label.into(),
-        present: note.as_ref().is_some_and(|n| !n.is_blank()),
+        present,
+        boxes: boxes(["无", "有"], |i| (i == 1) == present),
         note: note.as_ref().map(Prose::blocks).unwrap_or_default(),
     }
 }
@@ -276,16 +509,21 @@ fn changes(record: &Record, previous: Option<&Record>) -> ChangesView {
         match change {
             None => {
                 push(label.into(), false);
-                push("无变更".into(), true);
+                push(UNCHANGED.into(), true);
             }
             Some(change) => push(format!("{label}变更（原：{}；现：{}）", change.from, change.to), false),
         }
     }
     let other = |label: &str, text: &Option<Prose>| LabelledChange {
         label: label.into(),
-        text: text.as_ref().filter(|t| !t.is_blank()).map(Prose::blocks),
+        text: match text.as_ref().filter(|t| !t.is_blank()) {
+            Some(text) => text.blocks(),
+            None => vec![Block::Paragraph { runs: vec![Run::bold(UNCHANGED)] }],
+        },
     };
     ChangesView {
+        applicable: true,
+        note: Vec::new(),
         name_address: runs,
         others: vec![
             other("组织机构变更", &changes.structure),
@@ -300,18 +538,21 @@ fn remote(record: &Record) -> RemoteView {
     // A question without a note; with one, `Some(note)` (`None` inside: asked, not given).
     let question =
         |number: u8, answer: Option<bool>, text: &str, note: Option<Option<String>>| RemoteQuestion {
-            number,
-            yes: answer == Some(true),
-            no: answer == Some(false),
+            number: format!("{number})"),
+            boxes: boxes(["是", "否"], |i| answer == Some(i == 0)),
             text: text.into(),
             asks_note: note.is_some(),
             note: note.flatten(),
         };
     RemoteView {
         applicable: remote.is_some(),
+        note: if remote.is_some() { Vec::new() } else { vec![Run::plain(NOT_APPLICABLE)] },
         location: remote.map(|r| r.location.clone()),
         scope: remote.map(|r| r.scope.clone()),
-        ict_tools: remote.map(|r| r.ict_tools.clone()).unwrap_or_else(|| "不适用".into()),
+        ict_tools: match remote {
+            Some(r) => vec![Run::plain(r.ict_tools.clone())],
+            None => vec![Run::bold(NOT_APPLICABLE)],
+        },
         questions: vec![
             question(2, remote.map(|r| r.security_agreement), "与审核方达成了信息安全协议；", None),
             question(
@@ -328,5 +569,28 @@ fn remote(record: &Record) -> RemoteView {
                 Some(remote.and_then(|r| r.supplementary_on_site.clone())),
             ),
         ],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_breaks_only_between_its_words() {
+        assert_eq!(
+            name_parts(
+                "重庆百环环保科技有限公司成都分公司售后服务中心（成都市区域备品备件仓储与技术支持站）"
+            ),
+            [
+                "重庆百环环保科技有限公司",
+                "成都分公司",
+                "售后服务中心",
+                "（成都市区域备品备件仓储与技术支持站）"
+            ]
+        );
+        assert_eq!(name_parts("成都分公司"), ["成都分公司"]);
+        assert_eq!(name_parts("某某（北京）有限公司"), ["某某", "（北京）", "有限公司"]);
+        assert_eq!(name_parts("ACME (Asia) Ltd"), ["ACME ", "(Asia)", " Ltd"]);
     }
 }

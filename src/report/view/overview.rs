@@ -1,5 +1,6 @@
 //! Sections 3 and 4: the overview of the service system and of this audit, and the suggestions.
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::base::format;
@@ -7,37 +8,95 @@ use crate::base::markup::{Block, Prose, Run};
 use crate::model::record::Record;
 use crate::model::scheme::Scheme;
 
-#[derive(Debug, Serialize)]
+/// 3 概述
+///
+/// Section 3: the client's service system and this evaluation.
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct OverviewView {
+    /// 标题
+    ///
+    /// The section's title: 受评价方服务体系概述及本次评价概述.
     pub title: String,
+    /// 概况
+    ///
+    /// The introduction.
     pub introduction: Vec<Block>,
+    /// 多场所管理模式
+    ///
+    /// How a multi-site client manages its sites, or `null`.
     pub multi_site_management: Option<Vec<Block>>,
+    /// 售前服务
+    ///
+    /// Pre-sale service.
     pub pre_sale: Vec<Block>,
+    /// 售中服务
+    ///
+    /// In-sale service.
     pub in_sale: Vec<Block>,
+    /// 售后服务
+    ///
+    /// After-sale service.
     pub after_sale: Vec<Block>,
+    /// 评价方法
+    ///
+    /// The evaluation's methods.
     pub methods: Vec<Block>,
+    /// 评价结果
+    ///
+    /// The results by aspect (the client's internal evaluation last).
     pub findings: Vec<FindingView>,
+    /// 总结与建议
+    ///
+    /// The summary.
     pub summary: Vec<Block>,
 }
 
-#[derive(Debug, Serialize)]
+/// 评价结果
+///
+/// A result by aspect.
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct FindingView {
-    /// The bold lead: `服务流程方面：`
+    /// 引导语
+    ///
+    /// The bold lead: `服务流程方面：`.
     pub lead: String,
+    /// 内容
+    ///
+    /// The finding's prose.
     pub text: Vec<Block>,
-    /// `（监督 扣 1 分）` when the finding costs points.
+    /// 扣分说明
+    ///
+    /// `（监督扣 1 分）` when the finding costs points, else `null`.
     pub note: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+/// 改进建议组
+///
+/// The suggestions of one aspect.
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct SuggestionGroupView {
+    /// 方面
+    ///
+    /// The aspect (a minor heading).
     pub aspect: String,
+    /// 建议
+    ///
+    /// Its suggestions.
     pub items: Vec<SuggestionView>,
 }
 
-#[derive(Debug, Serialize)]
+/// 改进建议
+///
+/// A suggestion.
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct SuggestionView {
+    /// 引导语
+    ///
+    /// The bold lead, ending in `：`.
     pub lead: String,
+    /// 内容
+    ///
+    /// The suggestion's prose.
     pub text: Vec<Block>,
 }
 

@@ -4,58 +4,155 @@
 //! add up to 实际得分, the calculation line's parts give the total it prints, and a bonus the
 //! 100-point cap swallows is said to be (see [`calculation`]).
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
+use super::{Numbered, letter};
 use crate::base::format;
 use crate::base::markup::Block;
 use crate::model::record::Record;
-use crate::model::scheme::{LevelRules, Scheme};
+use crate::model::scheme::Scheme;
 use crate::rules::score::{Bound, Obtained, ScoreSheet};
 
-#[derive(Debug, Serialize)]
+/// 2 审查结果
+///
+/// Section 2: the score table, the principles, the calculation and the result.
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct ScoresView {
+    /// 评分表
+    ///
+    /// The first-level indicators with their rows.
     pub groups: Vec<ScoreGroup>,
+    /// 特别减分项
+    ///
+    /// The special deductions' row.
     pub special_deduction: ScoreExtra,
+    /// 特别加分项
+    ///
+    /// The special bonus's row.
     pub special_bonus: ScoreExtra,
+    /// 总计
+    ///
+    /// The total as printed, or `—`.
     pub total: String,
-    pub principles: Vec<String>,
-    /// 评分计算: `实际得分 / 涉及项总分值 × 100 = …`, then the special items and the cap.
+    /// 评分原则说明
+    ///
+    /// The scoring principles `a)` … `e)`.
+    pub principles: Vec<Numbered>,
+    /// 评分计算
+    ///
+    /// `实际得分 / 涉及项总分值 × 100 = …`, then the special items and the cap.
     pub calculation: String,
-    /// 评分结果 1), 2) and one rule per level, each level's ending with its `；` or `。`.
-    pub level_rules: LevelRules,
+    /// 评分结果规则
+    ///
+    /// 评分结果 1), 2) with one rule per level, and the result's number.
+    pub level_rules: LevelRulesView,
+    /// 评分结果
+    ///
     /// `95 分，五星级售后服务`, or `68 分，评价不合格：` and every ground.
     pub result: String,
+    /// 特别扣分项 / 特别加分项
+    ///
     /// The findings behind the special items, for the list under the table.
     pub special_items: Vec<SpecialItem>,
 }
 
-#[derive(Debug, Serialize)]
+/// 评分结果规则
+///
+/// The level rules of 评分结果, numbered.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct LevelRulesView {
+    /// 最低要求
+    ///
+    /// `1)`: the minimum, and when an evaluation fails.
+    pub minimum: Numbered,
+    /// 级别划分
+    ///
+    /// `2)`: the lead-in of the levels.
+    pub grading: Numbered,
+    /// 各级别
+    ///
+    /// `a)`, `b)` …: one rule per level, lowest first, each ending with its `；` or `。`.
+    pub levels: Vec<Numbered>,
+    /// 评分结果的编号
+    ///
+    /// The number of the line 评分结果为: `3)`.
+    pub result_number: String,
+}
+
+/// 一级指标
+///
+/// A first-level indicator and its rows.
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct ScoreGroup {
+    /// 名称
+    ///
+    /// Its name: 售后服务体系, 商品服务, 顾客服务.
     pub name: String,
+    /// 分值
+    ///
+    /// Its weight as printed.
     pub weight: String,
+    /// 二级指标
+    ///
+    /// Its second-level indicators.
     pub rows: Vec<ScoreRow>,
 }
 
-#[derive(Debug, Serialize)]
+/// 二级指标
+///
+/// A second-level indicator's row.
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct ScoreRow {
+    /// 名称
+    ///
+    /// The indicator's name.
     pub name: String,
+    /// 分值
+    ///
+    /// Its maximum as printed.
     pub max: String,
+    /// 得分
+    ///
     /// The score, `删减`, or `—` while missing.
     pub score: String,
 }
 
-#[derive(Debug, Serialize)]
+/// 特别项
+///
+/// The row of the special deductions or of the special bonus.
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct ScoreExtra {
+    /// 规则
+    ///
+    /// The rule as printed: `5 项及以上不通过`, `最多 1 分`.
     pub rule: String,
+    /// 分值
+    ///
+    /// The points, signed: `0`, `−2`, `+1`.
     pub value: String,
 }
 
-#[derive(Debug, Serialize)]
+/// 特别项说明
+///
+/// A finding behind a special item.
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct SpecialItem {
-    /// 特别扣分项 / 特别加分项
+    /// 类别
+    ///
+    /// 特别扣分项 or 特别加分项.
     pub kind: String,
+    /// 方面
+    ///
+    /// The finding's aspect.
     pub aspect: String,
+    /// 内容
+    ///
+    /// The finding's prose.
     pub text: Vec<Block>,
+    /// 依据
+    ///
+    /// The ground and corrective action, or the bonus's reason.
     pub detail: String,
 }
 
@@ -79,11 +176,22 @@ pub(super) fn scores(record: &Record, scheme: &Scheme, sheet: &ScoreSheet) -> Sc
             });
         }
     }
-    let mut level_rules = scheme.level_rules();
-    let last = level_rules.levels.len().saturating_sub(1);
-    for (i, rule) in level_rules.levels.iter_mut().enumerate() {
-        rule.push(if i == last { '。' } else { '；' });
-    }
+    let rules = scheme.level_rules();
+    let last = rules.levels.len().saturating_sub(1);
+    let level_rules = LevelRulesView {
+        minimum: Numbered { number: "1)".into(), text: rules.minimum },
+        grading: Numbered { number: "2)".into(), text: rules.grading },
+        levels: rules
+            .levels
+            .into_iter()
+            .enumerate()
+            .map(|(i, rule)| Numbered {
+                number: letter(i),
+                text: format!("{rule}{}", if i == last { '。' } else { '；' }),
+            })
+            .collect(),
+        result_number: "3)".into(),
+    };
     ScoresView {
         groups: sheet
             .groups
@@ -118,7 +226,12 @@ pub(super) fn scores(record: &Record, scheme: &Scheme, sheet: &ScoreSheet) -> Sc
             value: format::signed(sheet.special_bonus_points),
         },
         total: sheet.total.map(format::points).unwrap_or_else(|| "—".into()),
-        principles: scheme.principles.iter().map(|p| scheme.fill(p)).collect(),
+        principles: scheme
+            .principles
+            .iter()
+            .enumerate()
+            .map(|(i, p)| Numbered { number: letter(i), text: scheme.fill(p) })
+            .collect(),
         calculation: calculation(sheet),
         level_rules,
         result: sheet.result_text(scheme),
