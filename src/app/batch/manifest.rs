@@ -304,11 +304,15 @@ impl Tracker {
     /// not written — unless `stamp` (the record as it is, when it could be read) shows that the
     /// report still matches it. Returns where it went, or why it could not go.
     pub fn retire(&self, job: &Job, stamp: Option<&Stamp>) -> Option<Result<PathBuf, String>> {
-        let still = self.previous.get(&job.name).is_some_and(|entry| {
-            stamp.is_some_and(|stamp| stamp.made(entry))
-                && hash_file(&job.output).is_some_and(|h| h == entry.pdf)
-        });
-        if still { None } else { self.move_aside(&job.name) }
+        // Only the very PDF an earlier run wrote (by its hash) is moved: a PDF of the user's
+        // own there is no report of ours and is left alone.
+        let entry = self.previous.get(&job.name)?;
+        if hash_file(&job.output).is_none_or(|h| h != entry.pdf)
+            || stamp.is_some_and(|stamp| stamp.made(entry))
+        {
+            return None;
+        }
+        self.move_aside(&job.name)
     }
 
     /// Before a job's new report is written: the report at its name, if the previous run made it
