@@ -10,17 +10,22 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod cli;
+
+use certreport::app::init::{self, Starter};
 use certreport::app::watch::Watch;
 use certreport::app::{batch, terminal};
-use certreport::base::diagnostic::Diagnostic;
+use certreport::base::diagnostic::{Diagnostic, shown};
 use certreport::base::fonts::FontSet;
-use certreport::load::LoadError;
+use certreport::base::patterns;
+use certreport::load::{self, FileKind, LoadError};
 use certreport::model::record::AuditType;
 use certreport::model::schema::Kind;
 use certreport::report::target::{self, Target, WriteError};
 use certreport::report::{self, Engine};
+use certreport::rules::check::{self, Outcome};
+use certreport::rules::cycle;
 use certreport::rules::pipeline::{self, Checked};
-use certreport::rules::{check, cycle};
 use certreport::{errln, outln};
 
 /// mimalloc rather than glibc's malloc: Typst and the PDF export allocate heavily from every
@@ -59,7 +64,7 @@ enum Command {
     },
     /// Validate and score records; list every problem, then the score table (检查记录).
     Check {
-        /// The record files.
+        /// The record files (a CB profile or a scheme among them is checked as what it is).
         #[arg(required = true)]
         records: Vec<PathBuf>,
         /// text: for people (default); json: every diagnostic and the score sheet, for programs.
@@ -101,17 +106,21 @@ enum Command {
         #[arg(long, value_name = "DATE")]
         audit_date: Option<String>,
     },
-    /// Write a commented starter record for a new audit; never overwrites (新建审查记录).
+    /// Write a commented starter record, or a starter CB profile; never overwrites (新建审查记录).
     Init {
-        /// The audit type: initial, surveillance or recertification.
-        #[arg(long = "type", value_parser = parse_audit_type, default_value = "initial")]
-        audit_type: AuditType,
-        /// The CB profile file, from the current folder; default: cb-profile.yaml beside the record.
+        /// What to write: record (default) or profile (the CB profile, 认证机构信息).
+        #[arg(value_parser = parse_starter, default_value = "record")]
+        starter: Starter,
+        /// The audit type of a record: initial (default), surveillance or recertification.
+        #[arg(long = "type", value_parser = parse_audit_type)]
+        audit_type: Option<AuditType>,
+        /// The CB profile file a record names, from the current folder; default: cb-profile.yaml
+        /// beside the record.
         #[arg(long, value_name = "FILE")]
         profile: Option<PathBuf>,
-        /// The record to write.
-        #[arg(short, long, default_value = certreport::app::init::DEFAULT_OUTPUT)]
-        output: PathBuf,
+        /// The file to write; default: record.yaml, or cb-profile.yaml for a profile.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
     },
     /// Print the JSON Schema of a record, a CB profile or a scoring scheme (输出 JSON Schema).
     Schema {
@@ -174,6 +183,14 @@ fn parse_audit_type(name: &str) -> Result<AuditType, String> {
         .map_err(|_| format!("“{name}”不是审查类型：应为 initial、surveillance 或 recertification"))
 }
 
+/// What `init` writes.
+fn parse_starter(name: &str) -> Result<Starter, String> {
+    Starter::ALL
+        .into_iter()
+        .find(|starter| starter.name() == name)
+        .ok_or_else(|| format!("“{name}”不是 init 可生成的文件：应为 record 或 profile"))
+}
+
 /// The file kind of `schema`.
 fn parse_schema_kind(name: &str) -> Result<Kind, String> {
     Kind::ALL
@@ -209,6 +226,12 @@ impl Failure {
 }
 
 fn main() -> ExitCode {
+    // A write past `ulimit -f` then fails with an error (EFBIG) instead of killing the process
+    // with SIGXFSZ: the temporary file is removed and the failure said in words.
+    // SAFETY: sets a signal's disposition to "ignore" at start-up, before any thread runs.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
     let code = match Cli::try_parse() {
         Ok(cli) => run(cli).unwrap_or_else(Failure::report),
         Err(error) => usage_error(&error),
@@ -221,28 +244,35 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<u8, Failure> {
     match cli.command {
         Command::Render { record, output, fonts, standard } => {
+            let record = expand_one(&record)?;
             let target = output.target(&record)?;
             render(&record, &target, &fonts.font_path, standard.pdf_standard)
         }
         Command::Watch { record, output, fonts } => {
+            let record = expand_one(&record)?;
             let target = output.target(&record)?;
             watch_command(&record, target, &fonts.font_path)
         }
-        Command::Check { records, format, fonts } => check_command(&records, format, &fonts.font_path),
+        Command::Check { records, format, fonts } => {
+            let records = patterns::expand(&records).map_err(|why| Failure::Usage(why.to_string()))?;
+            check_command(&records, format, &fonts.font_path)
+        }
         Command::Batch { inputs, out_dir, jobs, check_only, force, fonts, standard } => {
+            let inputs = patterns::expand(&inputs).map_err(|why| Failure::Usage(why.to_string()))?;
             let options = batch::Options {
                 out_dir,
                 jobs,
                 check_only,
                 force,
                 font_dirs: fonts.font_path,
-                progress: std::io::stderr().is_terminal(),
                 pdf_standard: standard.pdf_standard,
             };
             batch_command(&inputs, &options)
         }
         Command::Next { record, output, audit_date } => next(&record, output, audit_date.as_deref()),
-        Command::Init { audit_type, profile, output } => init(&output, audit_type, profile.as_deref()),
+        Command::Init { starter, audit_type, profile, output } => {
+            init(starter, output, audit_type, profile.as_deref())
+        }
         Command::Schema { kind } => {
             outln!("{}", kind.text().trim_end());
             Ok(OK)
@@ -351,48 +381,88 @@ fn summary_line(checked: &Checked) -> String {
     checked.sheet.result_text(&checked.loaded.scheme)
 }
 
-fn check_command(records: &[PathBuf], format: Format, font_dirs: &[PathBuf]) -> Result<u8, Failure> {
+/// A path for one record, its glob pattern expanded to the one file it must match.
+fn expand_one(record: &Path) -> Result<PathBuf, Failure> {
+    patterns::expand_one(record).map_err(|why| Failure::Usage(why.to_string()))
+}
+
+/// What `check` found in one file: a record's outcome, or a CB profile's or a scheme's
+/// problems (`check *.yaml` beside `cb-profile.yaml` checks the profile as a profile).
+enum Found {
+    Record(Box<pipeline::CheckResult>),
+    Other(FileKind, Vec<Diagnostic>),
+}
+
+impl Found {
+    fn outcome(&self) -> Outcome<'_> {
+        match self {
+            Found::Record(result) => Outcome::Record(result),
+            Found::Other(kind, diagnostics) => Outcome::Other { kind: *kind, diagnostics },
+        }
+    }
+}
+
+fn check_command(files: &[PathBuf], format: Format, font_dirs: &[PathBuf]) -> Result<u8, Failure> {
     let fonts = FontSet::new(font_dirs).map_err(|why| Failure::Usage(why.to_string()))?;
-    let results: Vec<_> =
-        records.iter().map(|record| pipeline::check_file_with_fonts(record, fonts.book())).collect();
+    let found: Vec<Found> = files
+        .iter()
+        .map(|file| match load::file_kind(file) {
+            FileKind::Record => Found::Record(Box::new(pipeline::check_file_with_fonts(file, fonts.book()))),
+            kind => Found::Other(kind, load::check_companion(file, kind)),
+        })
+        .collect();
+    let outcomes: Vec<Outcome> = found.iter().map(Found::outcome).collect();
     if format == Format::Json {
-        outln!("{}", check::to_json(records.iter().map(PathBuf::as_path).zip(&results)));
+        outln!("{}", check::files_to_json(files.iter().map(PathBuf::as_path).zip(outcomes.iter().copied())));
     }
     let mut worst = OK;
-    for (record, result) in records.iter().zip(&results) {
-        let code = match result {
-            Err(error) => load_failure_code(error),
-            Ok(checked) if checked.has_errors() => INVALID,
-            Ok(_) => OK,
-        };
-        worst = worst.max(code);
-        if format == Format::Text {
-            match result {
-                Err(error) => print_diagnostics(error.diagnostics()),
-                Ok(checked) => {
-                    print_diagnostics(&checked.diagnostics);
-                    let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
-                    let warnings = checked.diagnostics.len() - errors;
-                    outln!("{}：{} 个错误，{} 个警告", record.display(), errors, warnings);
-                    outln!("{}", checked.sheet.table(&checked.loaded.scheme));
+    for (file, outcome) in files.iter().zip(outcomes) {
+        let diagnostics = match outcome {
+            Outcome::Record(Err(error)) => {
+                worst = worst.max(load_failure_code(error));
+                if format == Format::Text {
+                    print_diagnostics(error.diagnostics());
                 }
+                continue;
             }
+            Outcome::Record(Ok(checked)) => checked.diagnostics.as_slice(),
+            Outcome::Other { diagnostics, .. } => diagnostics,
+        };
+        let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+        worst = worst.max(if errors > 0 { INVALID } else { OK });
+        if format == Format::Json {
+            continue;
+        }
+        print_diagnostics(diagnostics);
+        let warnings = diagnostics.len() - errors;
+        match outcome {
+            Outcome::Record(Ok(checked)) => {
+                outln!("{}：{} 个错误，{} 个警告", file.display(), errors, warnings);
+                outln!("{}", checked.sheet.table(&checked.loaded.scheme));
+            }
+            Outcome::Other { kind, .. } => {
+                outln!("{}：{}，{} 个错误，{} 个警告", file.display(), kind.label(), errors, warnings);
+            }
+            Outcome::Record(Err(_)) => {}
         }
     }
     Ok(worst)
 }
 
 fn watch_command(record: &Path, target: Target, font_dirs: &[PathBuf]) -> Result<u8, Failure> {
-    let session = Watch::new(record, target, font_dirs).map_err(Failure::Usage)?;
+    let session = Watch::new(record, target, font_dirs).map_err(|why| Failure::Usage(why.to_string()))?;
     let stopper = session.stopper();
     ctrlc::set_handler(move || stopper.stop())
         .map_err(|err| Failure::Usage(format!("无法设置 Ctrl-C 处理：{err}")))?;
-    session.run().map_err(Failure::Usage)?;
+    session.run(&cli::watch::show).map_err(|why| Failure::Usage(why.to_string()))?;
     Ok(OK)
 }
 
 fn batch_command(inputs: &[PathBuf], options: &batch::Options) -> Result<u8, Failure> {
-    let summary = batch::run(inputs, options).map_err(|why| Failure::Usage(why.to_string()))?;
+    let progress = cli::batch::Progress::new(std::io::stderr().is_terminal());
+    let summary = batch::run(inputs, options, &|event| progress.show(event))
+        .map_err(|why| Failure::Usage(why.to_string()))?;
+    progress.finish(&summary, &options.out_dir);
     Ok(if summary.all_succeeded() { OK } else { INVALID })
 }
 
@@ -425,9 +495,28 @@ fn next(record: &Path, output: Option<PathBuf>, audit_date: Option<&str>) -> Res
     Ok(OK)
 }
 
-fn init(output: &Path, audit_type: AuditType, profile: Option<&Path>) -> Result<u8, Failure> {
-    certreport::app::init::write_starter(output, audit_type, profile)
-        .map_err(|why| Failure::Usage(why.to_string()))?;
-    outln!("已生成审查记录 {}：请逐项填写，再运行 certreport check 查看尚缺的内容", output.display());
+fn init(
+    starter: Starter,
+    output: Option<PathBuf>,
+    audit_type: Option<AuditType>,
+    profile: Option<&Path>,
+) -> Result<u8, Failure> {
+    let output = output.unwrap_or_else(|| PathBuf::from(starter.default_output()));
+    let written = match starter {
+        Starter::Record => init::write_starter(&output, audit_type.unwrap_or_default(), profile),
+        Starter::Profile if audit_type.is_some() || profile.is_some() => {
+            return Err(Failure::Usage(
+                "--type 与 --profile 只用于审查记录（certreport init record），不用于认证机构信息".into(),
+            ));
+        }
+        Starter::Profile => init::write_profile_starter(&output),
+    }
+    .map_err(|why| Failure::Usage(why.to_string()))?;
+    let schema = written.schema.map(|path| format!("，以及编辑器用的 {}", shown(&path))).unwrap_or_default();
+    let next = match starter {
+        Starter::Record => "请逐项填写，再运行 certreport check 查看尚缺的内容",
+        Starter::Profile => "请逐项填写；审查记录以 profile: 引用它",
+    };
+    outln!("已生成{} {}{schema}：{next}", starter.label(), shown(&output));
     Ok(OK)
 }

@@ -90,6 +90,34 @@ fn check_json_codes_the_loaders_kinds_of_problem() {
     assert_eq!(records[3]["diagnostics"][0]["line"].as_u64(), Some(0), "no position in a missing file");
 }
 
+#[test]
+fn check_json_codes_each_kind_of_text_problem() {
+    let ws = Workspace::new();
+    let fields = [
+        ("  name: 重庆百环环保科技有限公司", "  name: \"重庆百环\\x07环保\""),
+        ("    person: 杜孝维", "    person: \"杜\\u202E孝维\""),
+        ("  text: 环保类设备销售的售后服务", "  text: \"环保类\\u200B设备\""),
+        ("  author: 张心", "  author: \"张心😀\""),
+    ];
+    ws.example_with("r.yaml", &fields);
+    let (code, json) = check_json(&["r.yaml"], ws.dir.path());
+    assert_eq!(code, Some(1), "{json:#}");
+    let found: Vec<(&str, &str)> = json["records"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["path"].as_str().unwrap(), d["code"].as_str().unwrap()))
+        .collect();
+    for expected in [
+        ("client.name", "control-character"),
+        ("client.contact.person", "bidi-control"),
+        ("scope.text", "invisible-character"),
+        ("conclusion.author", "missing-glyph"),
+    ] {
+        assert!(found.contains(&expected), "{expected:?} in {found:?}");
+    }
+}
+
 /// Width and height of a PNG file, from its header.
 fn png_size(png: &[u8]) -> (u32, u32) {
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "a PNG signature");

@@ -83,7 +83,7 @@ fn batch_renders_the_good_reports_and_lists_the_bad_ones() {
     }
     ws.example_with("in/bad-score.yaml", &[("supervision: 6", "supervision: 9")]);
     ws.write("in/sub/broken.yaml", "profile: cb-profile.yaml\nclient: [unclosed\n");
-    // An old PDF of a record that now fails is kept, not replaced by nothing.
+    // An old PDF of a record that now fails leaves reports/ but is kept, not replaced by nothing.
     std::fs::create_dir_all(ws.path("out/reports")).unwrap();
     std::fs::write(ws.path("out/reports/bad-score.pdf"), b"%PDF-1.7 last year's").unwrap();
 
@@ -94,7 +94,11 @@ fn batch_renders_the_good_reports_and_lists_the_bad_ones() {
         assert!(text.contains("评分结果为：95分，五星级售后服务"), "{pdf}");
     }
     assert!(!ws.path("out/reports/sub/broken.pdf").exists());
-    assert_eq!(std::fs::read(ws.path("out/reports/bad-score.pdf")).unwrap(), b"%PDF-1.7 last year's");
+    assert!(!ws.path("out/reports/bad-score.pdf").exists());
+    let superseded: Vec<_> =
+        std::fs::read_dir(ws.path("out/.certreport/superseded")).unwrap().flatten().collect();
+    assert_eq!(superseded.len(), 1);
+    assert_eq!(std::fs::read(superseded[0].path()).unwrap(), b"%PDF-1.7 last year's");
 
     let summary: Value =
         serde_json::from_slice(&std::fs::read(ws.path("out/summary.json")).unwrap()).unwrap();
@@ -125,7 +129,7 @@ fn batch_renders_the_good_reports_and_lists_the_bad_ones() {
 
     let table = pdf_text_compact(&ws.path("out/summary.pdf"));
     assert!(table.contains("服务认证审查报告批量生成汇总表"));
-    assert!(table.contains("测试客户2有限公司20913-2024-SA保持认证95五星级通过成功"), "{table}");
+    assert!(table.contains("测试客户2有限公司20913-2024-SA保持认证2025-12-0395五星级通过成功"), "{table}");
 }
 
 #[test]
@@ -136,7 +140,7 @@ fn batch_check_only_writes_no_pdf_and_one_job_gives_the_same_bytes() {
     let check = certreport(&["batch", "in", "--out-dir", "checked", "--check-only"], ws.dir.path());
     assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
     assert!(!ws.path("checked/reports/a.pdf").exists());
-    assert!(ws.path("checked/summary.csv").exists());
+    assert!(ws.path("checked/check-summary.csv").exists());
 
     let one = certreport(&["batch", "in", "--out-dir", "one", "--jobs", "1"], ws.dir.path());
     assert_eq!(one.status.code(), Some(0), "{}", stderr(&one));
@@ -331,9 +335,9 @@ fn a_long_summary_table_fills_every_page_and_lists_every_row_once() {
     let run = certreport(&["batch", "in", "--out-dir", "out", "--check-only"], ws.dir.path());
     assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
 
-    let pdf = ws.path("out/summary.pdf");
+    let pdf = ws.path("out/check-summary.pdf");
     let info = poppler("pdfinfo", &[], &pdf);
-    assert!(info.contains("服务认证审查报告批量生成汇总表"), "{info}");
+    assert!(info.contains("服务认证审查记录批量检查汇总表"), "{info}");
     let fonts = poppler("pdffonts", &[], &pdf);
     assert!(fonts.lines().skip(2).all(|line| line.contains(" yes yes ")), "all fonts embedded: {fonts}");
 
@@ -368,6 +372,9 @@ fn a_long_summary_table_fills_every_page_and_lists_every_row_once() {
         assert!(index == last || expected, "rows per page: {rows_per_page:?}");
     }
     let compact = pdf_text_compact(&pdf);
-    assert!(compact.contains("300in/r300.yaml记录有误in/r300.yaml:8:1:"), "the broken record is listed");
-    assert!(compact.contains("600测试客户600有限公司20913-2024-SA保持认证95五星级通过成功"));
+    assert!(
+        compact.contains("300重庆百环环保科技有限公司20913-2024-SA记录有误in/r300.yaml:8:1:"),
+        "the broken record is listed, with the client it names"
+    );
+    assert!(compact.contains("600测试客户600有限公司20913-2024-SA保持认证2025-12-0395五星级通过检查通过"));
 }

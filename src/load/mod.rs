@@ -475,6 +475,74 @@ fn is_yaml_name(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
 }
 
+/// What a YAML file given to a command is: a record, a CB profile or a scoring scheme.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    Record,
+    Profile,
+    Scheme,
+}
+
+impl FileKind {
+    /// The name a user reads.
+    pub fn label(self) -> &'static str {
+        match self {
+            FileKind::Record => "审查记录",
+            FileKind::Profile => "认证机构信息文件",
+            FileKind::Scheme => "评分体系文件",
+        }
+    }
+
+    /// The name in JSON: `record`, `profile`, `scheme`.
+    pub fn key(self) -> &'static str {
+        match self {
+            FileKind::Record => "record",
+            FileKind::Profile => "profile",
+            FileKind::Scheme => "scheme",
+        }
+    }
+}
+
+/// What a file plainly is, told by its top-level keys (lines that start with `key:`), which
+/// is quick for thousands of files: a profile has a `post_code`, a scheme `groups` and
+/// `levels`, neither an `audit_type`. Everything else — a record, a file that is neither, one
+/// that cannot be read as text — counts as a record, so that a broken record is reported
+/// rather than passed over.
+pub fn file_kind(file: &Path) -> FileKind {
+    let Ok(bytes) = crate::base::files::read_regular(file, MAX_FILE_BYTES) else { return FileKind::Record };
+    let Ok(text) = std::str::from_utf8(&bytes) else { return FileKind::Record };
+    let keys: std::collections::HashSet<&str> = text
+        .lines()
+        .filter_map(|line| line.split_once(':'))
+        .map(|(key, _)| key.trim_end().trim_matches(['"', '\'']))
+        .filter(|key| !key.is_empty() && !key.starts_with([' ', '\t', '#', '-']))
+        .collect();
+    if keys.contains("audit_type") {
+        FileKind::Record
+    } else if keys.contains("post_code") {
+        FileKind::Profile
+    } else if keys.contains("groups") && keys.contains("levels") {
+        FileKind::Scheme
+    } else {
+        FileKind::Record
+    }
+}
+
+/// Checks a CB profile or a scoring scheme file given on its own (`check cb-profile.yaml`): its
+/// problems, none when it is what it should be. A record is checked by the pipeline.
+pub fn check_companion(file: &Path, kind: FileKind) -> Vec<Diagnostic> {
+    let source = match Source::read(file) {
+        Ok(source) => source,
+        Err(unreadable) => return vec![unreadable],
+    };
+    let problems = match kind {
+        FileKind::Profile => source.parse::<Profile>().err(),
+        FileKind::Scheme => scheme_from(&source).err(),
+        FileKind::Record => None,
+    };
+    problems.unwrap_or_default()
+}
+
 /// A path written in a record, taken relative to the record's folder.
 pub fn resolve(record_file: &Path, name: &str) -> PathBuf {
     record_file.parent().unwrap_or(Path::new("")).join(name)
@@ -483,6 +551,29 @@ pub fn resolve(record_file: &Path, name: &str) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn profiles_and_schemes_are_told_from_records() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = |name: &str, text: &str| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            path
+        };
+        assert_eq!(file_kind(&file("profile.yaml", "name: CB\npost_code: \"100000\"\n")), FileKind::Profile);
+        assert_eq!(
+            file_kind(&file("scheme.yaml", "# a scheme\ngroups:\n  - key: a\nlevels: []\n")),
+            FileKind::Scheme
+        );
+        assert_eq!(
+            file_kind(&file("record.yaml", "audit_type: initial\nprofile: cb.yaml\n")),
+            FileKind::Record
+        );
+        // A record that names its CB's post code inside a mapping is still a record.
+        assert_eq!(file_kind(&file("nested.yaml", "client:\n  post_code: \"1\"\n")), FileKind::Record);
+        // So is a file that is neither: it is reported if broken.
+        assert_eq!(file_kind(&file("broken.yaml", "audit_type initial\n")), FileKind::Record);
+    }
 
     fn parse(text: &str) -> Vec<Diagnostic> {
         Source::new("r.yaml".into(), text.into()).parse::<Record>().unwrap_err()

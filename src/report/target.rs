@@ -7,7 +7,9 @@
 //! is rendered, and so is one with the page number in a folder (`a/{p}/../p.png` would write
 //! every page to one file): each page is a file of its own. The folder of the PDF or of the
 //! pages is created when missing. Every file is written atomically
-//! ([`crate::base::output::write_atomic`]), and only once every page has been rendered.
+//! ([`crate::base::output::write_atomic`]), and only once every page has been rendered; the
+//! temporary files a killed run left beside the output (certreport's own naming only) are
+//! removed first.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -88,7 +90,7 @@ impl Target {
             Target::Pdf(path) => {
                 self.guard_inputs(inputs)?;
                 let pdf = engine.render(view).map_err(WriteError::Render)?;
-                create_folder(path)?;
+                prepare_folder(path)?;
                 output::write_guarded(path, &pdf, inputs, Kind::Pdf)?;
                 Ok(vec![path.clone()])
             }
@@ -100,7 +102,7 @@ impl Target {
                     output::guard(path, inputs, Kind::Png)?;
                 }
                 for (path, png) in paths.iter().zip(&pages) {
-                    create_folder(path)?;
+                    prepare_folder(path)?;
                     output::write_guarded(path, png, inputs, Kind::Png)?;
                 }
                 Ok(paths)
@@ -118,12 +120,16 @@ impl Target {
     }
 }
 
-/// Creates the missing folder of an output file.
-fn create_folder(path: &Path) -> Result<(), WriteError> {
-    match path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
-        Some(dir) => std::fs::create_dir_all(dir).map_err(|err| WriteError::Io(dir.to_owned(), err)),
-        None => Ok(()),
-    }
+/// Creates the missing folder of an output file, and removes from it the temporary files of
+/// ours that a killed run left there (a live run's, locked, stay).
+fn prepare_folder(path: &Path) -> Result<(), WriteError> {
+    let dir = match path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+        Some(dir) => dir,
+        None => Path::new("."),
+    };
+    std::fs::create_dir_all(dir).map_err(|err| WriteError::Io(dir.to_owned(), err))?;
+    output::remove_stale_temporaries(dir, false);
+    Ok(())
 }
 
 /// Why a report could not be written.

@@ -140,7 +140,8 @@ fn text_problems(path: &str, text: &str, fonts: &mut Coverage) -> Vec<Problem> {
     if !controls.is_empty() {
         problems.push(
             Problem::error(path, format!("含有控制字符 {}，报告无法印出", code_points(&controls)))
-                .expected("删去这些不可见的控制字符（换行与制表符除外）"),
+                .expected("删去这些不可见的控制字符（换行与制表符除外）")
+                .code("control-character"),
         );
     }
     if !bidi.is_empty() {
@@ -149,7 +150,8 @@ fn text_problems(path: &str, text: &str, fonts: &mut Coverage) -> Vec<Problem> {
                 path,
                 format!("含有双向文字控制字符 {}，它会使报告中这段文字的顺序颠倒", code_points(&bidi)),
             )
-            .expected("删去这些不可见的方向控制字符"),
+            .expected("删去这些不可见的方向控制字符")
+            .code("bidi-control"),
         );
     }
     if !invisible.is_empty() {
@@ -161,7 +163,8 @@ fn text_problems(path: &str, text: &str, fonts: &mut Coverage) -> Vec<Problem> {
                     code_points(&invisible)
                 ),
             )
-            .expected("删去这些不可见的字符（常随复制粘贴带入）"),
+            .expected("删去这些不可见的字符（常随复制粘贴带入）")
+            .code("invisible-character"),
         );
     }
     let unbroken = longest_unbroken(text);
@@ -187,7 +190,8 @@ fn text_problems(path: &str, text: &str, fonts: &mut Coverage) -> Vec<Problem> {
                 path,
                 format!("字符 {}{more}在所用字体中没有字形，报告中会印成空白方框", listed.join("、")),
             )
-            .expected("改用字体中有的字符；或用 --font-path 指定含有这些字符的字体所在的文件夹"),
+            .expected("改用字体中有的字符；或用 --font-path 指定含有这些字符的字体所在的文件夹")
+            .code("missing-glyph"),
         );
     }
     problems
