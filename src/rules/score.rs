@@ -465,7 +465,6 @@ mod tests {
 
     #[test]
     fn a_deduction_of_whole_hundredths_is_not_rounded_up() {
-        let scheme = Scheme::builtin();
         // 6 × 1/3 = 2 and 10 × 3/10 = 3 exactly, however the binary fractions fall.
         for (key, max, samples, bad, points) in
             [("staffing", 6.0, 3, 1, 2.0), ("repair", 10.0, 10, 3, 3.0), ("supervision", 7.0, 100, 1, 0.07)]
