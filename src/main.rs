@@ -10,18 +10,22 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod cli;
+
 use certreport::app::init::{self, Starter};
 use certreport::app::watch::Watch;
 use certreport::app::{batch, terminal};
 use certreport::base::diagnostic::{Diagnostic, shown};
 use certreport::base::fonts::FontSet;
-use certreport::load::LoadError;
+use certreport::base::patterns;
+use certreport::load::{self, FileKind, LoadError};
 use certreport::model::record::AuditType;
 use certreport::model::schema::Kind;
 use certreport::report::target::{self, Target, WriteError};
 use certreport::report::{self, Engine};
+use certreport::rules::check::{self, Outcome};
+use certreport::rules::cycle;
 use certreport::rules::pipeline::{self, Checked};
-use certreport::rules::{check, cycle};
 use certreport::{errln, outln};
 
 /// mimalloc rather than glibc's malloc: Typst and the PDF export allocate heavily from every
@@ -60,7 +64,7 @@ enum Command {
     },
     /// Validate and score records; list every problem, then the score table (检查记录).
     Check {
-        /// The record files.
+        /// The record files (a CB profile or a scheme among them is checked as what it is).
         #[arg(required = true)]
         records: Vec<PathBuf>,
         /// text: for people (default); json: every diagnostic and the score sheet, for programs.
@@ -133,9 +137,9 @@ struct OutputArgs {
     /// per page; default: beside the record, with the extension .pdf.
     #[arg(short, long)]
     output: Option<PathBuf>,
-    /// Pixels per inch of PNG pages.
-    #[arg(long, default_value_t = target::DEFAULT_PPI, allow_negative_numbers = true)]
-    ppi: f32,
+    /// Pixels per inch of PNG pages (default 144); only with a PNG output.
+    #[arg(long, allow_negative_numbers = true)]
+    ppi: Option<f32>,
 }
 
 impl OutputArgs {
@@ -222,6 +226,12 @@ impl Failure {
 }
 
 fn main() -> ExitCode {
+    // A write past `ulimit -f` then fails with an error (EFBIG) instead of killing the process
+    // with SIGXFSZ: the temporary file is removed and the failure said in words.
+    // SAFETY: sets a signal's disposition to "ignore" at start-up, before any thread runs.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
     let code = match Cli::try_parse() {
         Ok(cli) => run(cli).unwrap_or_else(Failure::report),
         Err(error) => usage_error(&error),
@@ -234,22 +244,27 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<u8, Failure> {
     match cli.command {
         Command::Render { record, output, fonts, standard } => {
+            let record = expand_one(&record)?;
             let target = output.target(&record)?;
             render(&record, &target, &fonts.font_path, standard.pdf_standard)
         }
         Command::Watch { record, output, fonts } => {
+            let record = expand_one(&record)?;
             let target = output.target(&record)?;
             watch_command(&record, target, &fonts.font_path)
         }
-        Command::Check { records, format, fonts } => check_command(&records, format, &fonts.font_path),
+        Command::Check { records, format, fonts } => {
+            let records = patterns::expand(&records).map_err(|why| Failure::Usage(why.to_string()))?;
+            check_command(&records, format, &fonts.font_path)
+        }
         Command::Batch { inputs, out_dir, jobs, check_only, force, fonts, standard } => {
+            let inputs = patterns::expand(&inputs).map_err(|why| Failure::Usage(why.to_string()))?;
             let options = batch::Options {
                 out_dir,
                 jobs,
                 check_only,
                 force,
                 font_dirs: fonts.font_path,
-                progress: std::io::stderr().is_terminal(),
                 pdf_standard: standard.pdf_standard,
             };
             batch_command(&inputs, &options)
@@ -366,48 +381,88 @@ fn summary_line(checked: &Checked) -> String {
     checked.sheet.result_text(&checked.loaded.scheme)
 }
 
-fn check_command(records: &[PathBuf], format: Format, font_dirs: &[PathBuf]) -> Result<u8, Failure> {
+/// A path for one record, its glob pattern expanded to the one file it must match.
+fn expand_one(record: &Path) -> Result<PathBuf, Failure> {
+    patterns::expand_one(record).map_err(|why| Failure::Usage(why.to_string()))
+}
+
+/// What `check` found in one file: a record's outcome, or a CB profile's or a scheme's
+/// problems (`check *.yaml` beside `cb-profile.yaml` checks the profile as a profile).
+enum Found {
+    Record(Box<pipeline::CheckResult>),
+    Other(FileKind, Vec<Diagnostic>),
+}
+
+impl Found {
+    fn outcome(&self) -> Outcome<'_> {
+        match self {
+            Found::Record(result) => Outcome::Record(result),
+            Found::Other(kind, diagnostics) => Outcome::Other { kind: *kind, diagnostics },
+        }
+    }
+}
+
+fn check_command(files: &[PathBuf], format: Format, font_dirs: &[PathBuf]) -> Result<u8, Failure> {
     let fonts = FontSet::new(font_dirs).map_err(|why| Failure::Usage(why.to_string()))?;
-    let results: Vec<_> =
-        records.iter().map(|record| pipeline::check_file_with_fonts(record, fonts.book())).collect();
+    let found: Vec<Found> = files
+        .iter()
+        .map(|file| match load::file_kind(file) {
+            FileKind::Record => Found::Record(Box::new(pipeline::check_file_with_fonts(file, fonts.book()))),
+            kind => Found::Other(kind, load::check_companion(file, kind)),
+        })
+        .collect();
+    let outcomes: Vec<Outcome> = found.iter().map(Found::outcome).collect();
     if format == Format::Json {
-        outln!("{}", check::to_json(records.iter().map(PathBuf::as_path).zip(&results)));
+        outln!("{}", check::files_to_json(files.iter().map(PathBuf::as_path).zip(outcomes.iter().copied())));
     }
     let mut worst = OK;
-    for (record, result) in records.iter().zip(&results) {
-        let code = match result {
-            Err(error) => load_failure_code(error),
-            Ok(checked) if checked.has_errors() => INVALID,
-            Ok(_) => OK,
-        };
-        worst = worst.max(code);
-        if format == Format::Text {
-            match result {
-                Err(error) => print_diagnostics(error.diagnostics()),
-                Ok(checked) => {
-                    print_diagnostics(&checked.diagnostics);
-                    let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
-                    let warnings = checked.diagnostics.len() - errors;
-                    outln!("{}：{} 个错误，{} 个警告", record.display(), errors, warnings);
-                    outln!("{}", checked.sheet.table(&checked.loaded.scheme));
+    for (file, outcome) in files.iter().zip(outcomes) {
+        let diagnostics = match outcome {
+            Outcome::Record(Err(error)) => {
+                worst = worst.max(load_failure_code(error));
+                if format == Format::Text {
+                    print_diagnostics(error.diagnostics());
                 }
+                continue;
             }
+            Outcome::Record(Ok(checked)) => checked.diagnostics.as_slice(),
+            Outcome::Other { diagnostics, .. } => diagnostics,
+        };
+        let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+        worst = worst.max(if errors > 0 { INVALID } else { OK });
+        if format == Format::Json {
+            continue;
+        }
+        print_diagnostics(diagnostics);
+        let warnings = diagnostics.len() - errors;
+        match outcome {
+            Outcome::Record(Ok(checked)) => {
+                outln!("{}：{} 个错误，{} 个警告", file.display(), errors, warnings);
+                outln!("{}", checked.sheet.table(&checked.loaded.scheme));
+            }
+            Outcome::Other { kind, .. } => {
+                outln!("{}：{}，{} 个错误，{} 个警告", file.display(), kind.label(), errors, warnings);
+            }
+            Outcome::Record(Err(_)) => {}
         }
     }
     Ok(worst)
 }
 
 fn watch_command(record: &Path, target: Target, font_dirs: &[PathBuf]) -> Result<u8, Failure> {
-    let session = Watch::new(record, target, font_dirs).map_err(Failure::Usage)?;
+    let session = Watch::new(record, target, font_dirs).map_err(|why| Failure::Usage(why.to_string()))?;
     let stopper = session.stopper();
     ctrlc::set_handler(move || stopper.stop())
         .map_err(|err| Failure::Usage(format!("无法设置 Ctrl-C 处理：{err}")))?;
-    session.run().map_err(Failure::Usage)?;
+    session.run(&cli::watch::show).map_err(|why| Failure::Usage(why.to_string()))?;
     Ok(OK)
 }
 
 fn batch_command(inputs: &[PathBuf], options: &batch::Options) -> Result<u8, Failure> {
-    let summary = batch::run(inputs, options).map_err(|why| Failure::Usage(why.to_string()))?;
+    let progress = cli::batch::Progress::new(std::io::stderr().is_terminal());
+    let summary = batch::run(inputs, options, &|event| progress.show(event))
+        .map_err(|why| Failure::Usage(why.to_string()))?;
+    progress.finish(&summary, &options.out_dir);
     Ok(if summary.all_succeeded() { OK } else { INVALID })
 }
 
@@ -432,8 +487,11 @@ fn next(record: &Path, output: Option<PathBuf>, audit_date: Option<&str>) -> Res
     }
     outln!(
         "已生成下一次审查的记录 {}：请填写得分、评价结果、概述与结论，再运行 certreport check",
-        written.display()
+        written.path.display()
     );
+    if !written.review.is_empty() {
+        outln!("请核对沿用自上一年度的内容（记录中已以注释标出）：{}", written.review.join("、"));
+    }
     Ok(OK)
 }
 

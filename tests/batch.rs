@@ -85,7 +85,8 @@ fn summary_json_carries_numbers_booleans_and_dates() {
     ws.example_with("in/bad.yaml", &[("supervision: 6", "supervision: 9")]);
     let output = certreport(&["batch", "in", "--out-dir", "out", "--check-only"], ws.dir.path());
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-    let summary = summary(&ws);
+    let summary: Value =
+        serde_json::from_slice(&std::fs::read(ws.path("out/check-summary.json")).unwrap()).unwrap();
     assert!(summary["date"].as_str().unwrap().len() == 10, "YYYY-MM-DD: {}", summary["date"]);
     assert_eq!(summary["total"], 2);
     let rows = summary["rows"].as_array().unwrap();
@@ -98,7 +99,7 @@ fn summary_json_carries_numbers_booleans_and_dates() {
     assert!(good["error_line"].is_null());
     let bad = rows.iter().find(|r| r["file"].as_str().unwrap().ends_with("bad.yaml")).unwrap();
     assert!(bad["error_line"].is_u64(), "{bad}");
-    let csv = String::from_utf8(std::fs::read(ws.path("out/summary.csv")).unwrap()).unwrap();
+    let csv = String::from_utf8(std::fs::read(ws.path("out/check-summary.csv")).unwrap()).unwrap();
     assert!(csv.starts_with("\u{feff}文件,受审查方,"));
     assert!(csv.contains(",2025 年 12 月 03 日上午,"), "{csv}");
 }

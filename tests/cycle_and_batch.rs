@@ -83,7 +83,7 @@ fn batch_renders_the_good_reports_and_lists_the_bad_ones() {
     }
     ws.example_with("in/bad-score.yaml", &[("supervision: 6", "supervision: 9")]);
     ws.write("in/sub/broken.yaml", "profile: cb-profile.yaml\nclient: [unclosed\n");
-    // An old PDF of a record that now fails is kept, not replaced by nothing.
+    // An old PDF of a record that now fails leaves reports/ but is kept, not replaced by nothing.
     std::fs::create_dir_all(ws.path("out/reports")).unwrap();
     std::fs::write(ws.path("out/reports/bad-score.pdf"), b"%PDF-1.7 last year's").unwrap();
 
@@ -94,7 +94,11 @@ fn batch_renders_the_good_reports_and_lists_the_bad_ones() {
         assert!(text.contains("评分结果为：95分，五星级售后服务"), "{pdf}");
     }
     assert!(!ws.path("out/reports/sub/broken.pdf").exists());
-    assert_eq!(std::fs::read(ws.path("out/reports/bad-score.pdf")).unwrap(), b"%PDF-1.7 last year's");
+    assert!(!ws.path("out/reports/bad-score.pdf").exists());
+    let superseded: Vec<_> =
+        std::fs::read_dir(ws.path("out/.certreport/superseded")).unwrap().flatten().collect();
+    assert_eq!(superseded.len(), 1);
+    assert_eq!(std::fs::read(superseded[0].path()).unwrap(), b"%PDF-1.7 last year's");
 
     let summary: Value =
         serde_json::from_slice(&std::fs::read(ws.path("out/summary.json")).unwrap()).unwrap();
@@ -125,7 +129,7 @@ fn batch_renders_the_good_reports_and_lists_the_bad_ones() {
 
     let table = pdf_text_compact(&ws.path("out/summary.pdf"));
     assert!(table.contains("服务认证审查报告批量生成汇总表"));
-    assert!(table.contains("测试客户2有限公司20913-2024-SA保持认证95五星级通过成功"), "{table}");
+    assert!(table.contains("测试客户2有限公司20913-2024-SA保持认证2025-12-0395五星级通过成功"), "{table}");
 }
 
 #[test]
@@ -136,7 +140,7 @@ fn batch_check_only_writes_no_pdf_and_one_job_gives_the_same_bytes() {
     let check = certreport(&["batch", "in", "--out-dir", "checked", "--check-only"], ws.dir.path());
     assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
     assert!(!ws.path("checked/reports/a.pdf").exists());
-    assert!(ws.path("checked/summary.csv").exists());
+    assert!(ws.path("checked/check-summary.csv").exists());
 
     let one = certreport(&["batch", "in", "--out-dir", "one", "--jobs", "1"], ws.dir.path());
     assert_eq!(one.status.code(), Some(0), "{}", stderr(&one));
@@ -212,6 +216,67 @@ fn next_runs_a_whole_certification_cycle() {
 }
 
 #[test]
+fn next_keeps_the_comments_and_marks_what_it_carried_over_for_review() {
+    let ws = Workspace::new();
+    ws.example_with(
+        "remote-2025.yaml",
+        &[
+            ("  method: on_site", "  method: combined"),
+            (
+                "# 1.17 远程审核：现场审核不适用（不写 remote_audit）\n",
+                "# 1.17 远程审核\nremote_audit:\n  location: 公司会议室（视频）\n  scope: 投诉处理记录 # 抽查\n  ict_tools: 腾讯会议\n  security_agreement: true\n  ict_effective: true\n",
+            ),
+        ],
+    );
+    let next = certreport(&["next", "remote-2025.yaml"], ws.dir.path());
+    assert_eq!(next.status.code(), Some(0), "{}", stderr(&next));
+    assert!(
+        stdout(&next).contains(
+            "请核对沿用自上一年度的内容（记录中已以注释标出）：1.6 联系方式、评价抽样方法说明、1.17 远程审核"
+        ),
+        "{}",
+        stdout(&next)
+    );
+    let written = std::fs::read_to_string(ws.path("remote-2026.yaml")).unwrap();
+    let lines: Vec<&str> = written.lines().collect();
+    let above = |key: &str| {
+        let at = lines
+            .iter()
+            .position(|l| l.trim_start().starts_with(key))
+            .unwrap_or_else(|| panic!("{key}: {written}"));
+        lines[..at]
+            .iter()
+            .rev()
+            .take_while(|l| l.trim_start().starts_with('#'))
+            .map(|l| l.trim())
+            .collect::<Vec<_>>()
+    };
+    // The example's comments stand above their fields again.
+    assert_eq!(above("name: 重庆百环"), ["# 1.1"], "{written}");
+    assert_eq!(above("registered_address:"), ["# 1.3 工商注册地址"], "{written}");
+    assert_eq!(above("method:"), ["# 1.10 审查方式"], "{written}");
+    assert_eq!(above("scope: 投诉处理记录"), ["# 抽查"], "{written}");
+    // What was carried over word for word is marked, once each.
+    let review = "# 请核对：沿用自上一年度记录，如有变化请修改";
+    assert_eq!(above("contact:"), [review, "# 1.6 联系方式", "# 1.5 单一场所组织：不写 sites"], "{written}");
+    assert_eq!(above("sampling:"), [review, "# 评价抽样方法说明"], "{written}");
+    assert_eq!(above("remote_audit:")[..2], [review, "# 1.17 远程审核"], "{written}");
+    assert_eq!(written.matches(review).count(), 3, "{written}");
+    // The header is next's own, once; the record reads as before.
+    assert_eq!(written.matches("yaml-language-server").count(), 1, "{written}");
+    assert!(!written.contains("2025 年监督审查"), "{written}");
+    let check = certreport(&["check", "--format", "json", "remote-2026.yaml"], ws.dir.path());
+    let json: Value = serde_json::from_slice(&check.stdout).unwrap();
+    assert_eq!(json["records"][0]["loaded"], true, "{json}");
+    // A year later the marks are not doubled.
+    let again = certreport(&["next", "remote-2026.yaml"], ws.dir.path());
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    let third = std::fs::read_to_string(ws.path("remote-2027.yaml")).unwrap();
+    assert_eq!(third.matches(review).count(), 3, "{third}");
+    assert_eq!(third.matches("# 1.1\n").count(), 1, "{third}");
+}
+
+#[test]
 fn changes_are_computed_from_the_previous_record() {
     let ws = Workspace::new();
     ws.example_with("last.yaml", &[]);
@@ -270,9 +335,9 @@ fn a_long_summary_table_fills_every_page_and_lists_every_row_once() {
     let run = certreport(&["batch", "in", "--out-dir", "out", "--check-only"], ws.dir.path());
     assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
 
-    let pdf = ws.path("out/summary.pdf");
+    let pdf = ws.path("out/check-summary.pdf");
     let info = poppler("pdfinfo", &[], &pdf);
-    assert!(info.contains("服务认证审查报告批量生成汇总表"), "{info}");
+    assert!(info.contains("服务认证审查记录批量检查汇总表"), "{info}");
     let fonts = poppler("pdffonts", &[], &pdf);
     assert!(fonts.lines().skip(2).all(|line| line.contains(" yes yes ")), "all fonts embedded: {fonts}");
 
@@ -307,6 +372,9 @@ fn a_long_summary_table_fills_every_page_and_lists_every_row_once() {
         assert!(index == last || expected, "rows per page: {rows_per_page:?}");
     }
     let compact = pdf_text_compact(&pdf);
-    assert!(compact.contains("300in/r300.yaml记录有误in/r300.yaml:8:1:"), "the broken record is listed");
-    assert!(compact.contains("600测试客户600有限公司20913-2024-SA保持认证95五星级通过成功"));
+    assert!(
+        compact.contains("300重庆百环环保科技有限公司20913-2024-SA记录有误in/r300.yaml:8:1:"),
+        "the broken record is listed, with the client it names"
+    );
+    assert!(compact.contains("600测试客户600有限公司20913-2024-SA保持认证2025-12-0395五星级通过检查通过"));
 }

@@ -98,3 +98,36 @@ fn a_proportional_deduction_s_note_and_row_agree() {
     assert!(text.contains("评分结果为：93.33分，四星级售后服务"), "{text}");
     assert!(layout.lines().any(|l| l.contains("总计") && l.trim_end().ends_with("93.33")), "{layout}");
 }
+
+#[test]
+fn a_score_a_hair_below_five_stars_prints_four_stars() {
+    // 100 − 10 × 13/29 − 7 × 2/27 = 94.9987…: each deduction is rounded up (4.49, 0.52), so the
+    // rows are cut, the page adds up at what it prints, and the level is the one earned.
+    let ws = Workspace::new();
+    let (from, to) = with_findings(
+        "  - aspect: 维修方面\n    text: 抽查 29 份维修记录，13 份记录不完整。\n    deduction: {indicator: repair, samples: 29, nonconforming: 13}\n  - aspect: 质量保证方面\n    text: 抽查 27 份保修单，2 份未按承诺期限执行。\n    deduction: {indicator: quality_assurance, samples: 27, nonconforming: 2}\n",
+    );
+    ws.example_with(
+        "hair.yaml",
+        &[
+            ("supervision: 6", "supervision: 7"),
+            ("improvement: 4", "improvement: 5"),
+            ("customer_relations: 14", "customer_relations: 15"),
+            ("complaint_handling: 8", "complaint_handling: 10"),
+            ("repair: 10", "repair: derived"),
+            ("quality_assurance: 7", "quality_assurance: derived"),
+            (from, &to),
+        ],
+    );
+    let pdf = render(&ws, "hair.yaml");
+    let text = pdf_text_compact(&pdf);
+    assert!(text.contains("（维修扣4.49分：抽样29个，不符合13个）"), "{text}");
+    assert!(text.contains("（质量保证扣0.52分：抽样27个，不符合2个）"), "{text}");
+    let layout = pdf_text(&pdf);
+    assert!(layout.lines().any(|l| l.contains("维修") && l.trim_end().ends_with("5.51")), "{layout}");
+    assert!(layout.lines().any(|l| l.contains("质量保证") && l.trim_end().ends_with("6.48")), "{layout}");
+    assert!(text.contains("=94.99/100×100=94.99分"), "{text}");
+    assert!(text.contains("评分结果为：94.99分，四星级售后服务"), "{text}");
+    assert!(text.contains("环保类设备销售的售后服务（四星级）"), "{text}");
+    assert!(!text.contains("售后服务（五星级）"), "{text}");
+}

@@ -132,7 +132,7 @@ fn a_batch_folder_with_link_cycles_and_a_pipe_renders_each_record_once() {
         certreport_within_a_minute(&["batch", "in", "--out-dir", "out", "--check-only"], ws.dir.path());
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let summary: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(ws.path("out/summary.json")).unwrap()).unwrap();
+        serde_json::from_slice(&std::fs::read(ws.path("out/check-summary.json")).unwrap()).unwrap();
     assert_eq!(summary["total"], 1, "{summary}");
     assert!(summary["rows"][0]["file"].as_str().unwrap().ends_with("in/sub/r.yaml"));
 }

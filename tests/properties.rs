@@ -1,6 +1,7 @@
 //! Properties that hold for every input, checked on generated ones (proptest): the loader never
 //! panics, whatever the text; a score stays within 0–100, whatever the score map and findings;
-//! the level never falls as the score rises.
+//! the level never falls as the score rises; the printed score of proportional deductions is
+//! never above the exact score, nor its level above the exact score's.
 
 mod common;
 
@@ -10,6 +11,7 @@ use std::sync::LazyLock;
 use proptest::prelude::*;
 
 use certreport::base::fonts::FontSet;
+use certreport::base::format;
 use certreport::load::Source;
 use certreport::model::record::{Deduction, Finding, IndicatorScore, Record, SpecialDeduction};
 use certreport::model::scheme::Scheme;
@@ -101,6 +103,64 @@ fn record() -> impl Strategy<Value = Record> {
         })
 }
 
+/// A record scored by proportional deductions only: for each indicator, excluded (删减) or
+/// derived from up to two samplings (samples, nonconforming); and some special items.
+fn sampled_record() -> impl Strategy<Value = (Record, f64)> {
+    let scheme = Scheme::builtin();
+    let indicators: Vec<(String, f64)> = scheme.indicators().map(|i| (i.key.clone(), i.max)).collect();
+    let sampling = (1u32..60).prop_flat_map(|samples| (Just(samples), 0..=samples));
+    let indicator = (proptest::bool::weighted(0.15), proptest::collection::vec(sampling, 0..=2));
+    (proptest::collection::vec(indicator, indicators.len()), 0usize..3, proptest::bool::ANY).prop_map(
+        move |(rows, specials, bonus)| {
+            let mut record = Record::default();
+            let (mut exact_obtained, mut applicable) = (0.0, 0.0);
+            for ((key, max), (excluded, samplings)) in indicators.iter().zip(rows) {
+                if excluded {
+                    record.scores.insert(key.clone(), IndicatorScore::Excluded);
+                    continue;
+                }
+                record.scores.insert(key.clone(), IndicatorScore::Derived);
+                let mut row = *max;
+                for (samples, bad) in samplings {
+                    row -= max * f64::from(bad) / f64::from(samples);
+                    record.findings.push(Finding {
+                        deduction: Some(Deduction {
+                            indicator: key.clone(),
+                            samples: Some(samples),
+                            nonconforming: Some(bad),
+                            ..Deduction::default()
+                        }),
+                        ..Finding::default()
+                    });
+                }
+                exact_obtained += row.max(0.0);
+                applicable += max;
+            }
+            for _ in 0..specials {
+                record.findings.push(Finding {
+                    special_deduction: Some(SpecialDeduction::default()),
+                    ..Finding::default()
+                });
+            }
+            if bonus {
+                record.findings.push(Finding { special_bonus: Some("领先".into()), ..Finding::default() });
+            }
+            let exact = if applicable > 0.0 {
+                (exact_obtained / applicable * 100.0 - specials as f64 + f64::from(u8::from(bonus)))
+                    .clamp(0.0, 100.0)
+            } else {
+                f64::NAN
+            };
+            (record, exact)
+        },
+    )
+}
+
+/// A printed figure read back: `94.99` → 94.99.
+fn printed(text: &str) -> f64 {
+    text.replace('−', "-").parse().unwrap_or_else(|_| panic!("not a printed figure: {text}"))
+}
+
 /// Failing ranks below every level; levels rank by their index.
 fn rank(outcome: &Outcome) -> i64 {
     match outcome {
@@ -134,6 +194,22 @@ proptest! {
             prop_assert!((0.0..=100.0).contains(&total), "total {total}");
         }
         prop_assert!(sheet.base.is_finite());
+    }
+
+    #[test]
+    fn rounding_never_raises_the_printed_score_or_the_level((record, exact) in sampled_record()) {
+        let scheme = Scheme::builtin();
+        let sheet = score::score(&record, &scheme);
+        let Some(total) = sheet.total else {
+            prop_assert!(exact.is_nan(), "unscored, but the exact score is {exact}");
+            return Ok(());
+        };
+        let shown = printed(&format::points(total));
+        prop_assert!(shown <= exact + 1e-9, "printed {shown} > exact {exact}");
+        let specials = sheet.special_deductions;
+        let (computed, earned) = (sheet.outcome.as_ref().unwrap(), score::outcome(exact, specials, &scheme));
+        prop_assert!(rank(computed) <= rank(&earned), "{shown} → {computed:?}, exact {exact} → {earned:?}");
+        prop_assert_eq!(computed, &score::outcome(shown, specials, &scheme), "the level of the printed score");
     }
 
     #[test]

@@ -96,7 +96,7 @@ fn a_referenced_yaml_file_is_quoted_only_in_a_short_excerpt_even_in_a_batch() {
     let output = certreport_in_time(&["batch", "in", "--out-dir", "out", "--check-only"], ws.dir.path());
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     assert!(!stderr(&output).contains("ENDOFSECRET"));
-    for summary in ["summary.csv", "summary.json"] {
+    for summary in ["check-summary.csv", "check-summary.json"] {
         let text = std::fs::read_to_string(ws.path("out").join(summary)).unwrap();
         assert!(text.contains("leaky.yaml"), "{summary}: {text}");
         assert!(!text.contains(secret_start) && !text.contains("ENDOFSECRET"), "{summary}: {text}");
@@ -121,7 +121,7 @@ fn control_characters_in_a_record_are_errors_shown_as_code_points() {
     let output = certreport_in_time(&["batch", "r.yaml", "--out-dir", "out"], ws.dir.path());
     assert_eq!(output.status.code(), Some(1));
     assert_no_raw_controls(&stderr(&output));
-    for summary in ["summary.csv", "summary.json"] {
+    for summary in ["check-summary.csv", "check-summary.json"] {
         let text = std::fs::read_to_string(ws.path("out").join(summary)).unwrap();
         // JSON escapes controls itself; what must not be there is the raw byte.
         assert!(!text.contains('\u{1b}') && !text.contains('\0'), "{summary}: {text:?}");
@@ -205,7 +205,7 @@ fn a_batch_checks_glyphs_too() {
     );
     let output = certreport_in_time(&["batch", "in", "--out-dir", "out", "--check-only"], ws.dir.path());
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-    let csv = std::fs::read_to_string(ws.path("out/summary.csv")).unwrap();
+    let csv = std::fs::read_to_string(ws.path("out/check-summary.csv")).unwrap();
     assert!(csv.contains(code), "{csv}");
 }
 

@@ -435,18 +435,19 @@ fn scores_and_points_with_more_than_two_decimals_are_an_error() {
 fn a_stated_score_must_agree_with_a_proportional_deduction_at_the_hundredth() {
     let deduction = "deduction:\n      indicator: supervision\n      samples: 3\n      nonconforming: 1";
     let run = check_example_owned(&[
-        ("  supervision: 6", "  supervision: 4.67".to_owned()),
-        on_first_finding(deduction),
-    ]);
-    run.assert_valid();
-    let run = check_example_owned(&[
         ("  supervision: 6", "  supervision: 4.66".to_owned()),
         on_first_finding(deduction),
     ]);
+    run.assert_valid();
+    // 7 × 1/3 = 2.333… is deducted as 2.34, rounded up: 4.67 would raise the row.
+    let run = check_example_owned(&[
+        ("  supervision: 6", "  supervision: 4.67".to_owned()),
+        on_first_finding(deduction),
+    ]);
     run.assert_error(
-        "监督写明得分 4.66，但发现项扣分后应为 4.67（分值 7 − 扣分 2.33）",
+        "监督写明得分 4.67，但发现项扣分后应为 4.66（分值 7 − 扣分 2.34）",
         "scores.supervision",
-        run.line("supervision: 4.66"),
+        run.line("supervision: 4.67"),
     );
 }
 
@@ -964,4 +965,173 @@ fn an_audit_of_years_and_a_previous_audit_before_the_cycle_are_warned_of() {
     assert!(d.expected.unwrap().contains("不超过 30 天"));
     let d = run.assert_diag("警告", "早 3 年以上", "audit.previous_end", run.line("previous_end:"));
     assert!(d.expected.unwrap().contains("认证周期（3 年）"));
+}
+
+// ---- issue 16: what check passes, render exports; the record's own mistakes, at the field ----
+
+#[test]
+fn a_client_name_too_long_for_the_pdf_title_is_refused_by_check_and_render() {
+    let name = "重".repeat(11_000);
+    let run = check_example_owned(&[("  name: 重庆百环环保科技有限公司", format!("  name: {name}"))]);
+    let diag = run.assert_error(
+        "受审查方名称过长（11000 个字符，33000 字节）",
+        "client.name",
+        run.line("name: 重重"),
+    );
+    assert!(diag.message.contains("PDF 的文档标题"), "{diag:?}");
+    assert!(diag.expected.as_deref().unwrap().contains("约 10907 个汉字"), "{diag:?}");
+    // render stops at the same problem, before Typst, in Chinese.
+    let render = certreport(&["render", FILE], run._ws.dir.path());
+    assert_eq!(render.status.code(), Some(1), "{}", stderr(&render));
+    assert!(stderr(&render).contains("受审查方名称过长"), "{}", stderr(&render));
+    assert!(!stderr(&render).contains("PDF string"), "{}", stderr(&render));
+}
+
+#[test]
+fn a_suggestion_heading_or_an_identifier_too_long_for_the_pdf_is_refused_at_its_field() {
+    let aspect = "人".repeat(11_000);
+    let phone = "1".repeat(17_000);
+    let run = check_example_owned(&[
+        ("  - aspect: 人员管理方面", format!("  - aspect: {aspect}")),
+        ("    phone: \"19123050876\"", format!("    phone: \"{phone}\"")),
+    ]);
+    run.assert_error("建议的方面过长", "suggestions[1].aspect", run.line("- aspect: 人人"));
+    run.assert_error(
+        "含有一段 17000 个字符、中间无法换行的文字",
+        "client.contact.phone",
+        run.line("phone: \"111"),
+    );
+}
+
+/// A copy of the built-in scheme with `edits`, written beside the record, which names it.
+fn check_with_scheme(edits: &[(&str, &str)]) -> (Run, String) {
+    let mut scheme = std::fs::read_to_string(repo("schemes/gbt27922-2011.yaml")).unwrap();
+    for (from, to) in edits {
+        assert!(scheme.contains(from), "the scheme contains {from:?}");
+        scheme = scheme.replacen(from, to, 1);
+    }
+    let ws = Workspace::new();
+    ws.write("my-scheme.yaml", &scheme);
+    let path = ws.example_with(
+        FILE,
+        &[("profile: cb-profile.yaml", "profile: cb-profile.yaml\nscheme: my-scheme.yaml")],
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    let output = certreport(&["check", FILE], ws.dir.path());
+    (Run { _ws: ws, text, output }, scheme)
+}
+
+#[test]
+fn a_scheme_whose_pass_score_is_below_its_lowest_level_or_0_is_refused_at_that_field() {
+    for pass in ["0", "44"] {
+        let (run, scheme) = check_with_scheme(&[("pass_score: 70", &format!("pass_score: {pass}"))]);
+        run.assert_invalid();
+        let stderr = run.stderr();
+        let line = line_of(&scheme, "pass_score:");
+        assert!(stderr.contains(&format!("合格分 pass_score 为 {pass}")), "{stderr}");
+        assert!(stderr.contains(&format!("my-scheme.yaml:{line}:")), "{stderr}");
+        assert!(stderr.contains("应为：大于 0，且与最低星级的分数线相同：pass_score: 70"), "{stderr}");
+    }
+}
+
+#[test]
+fn an_empty_indicator_group_is_named_and_no_figure_reads_minus_0() {
+    let (run, _) = check_with_scheme(&[(
+        "      - { key: customer_relations, name: 顾客关系, max: 15 }\n      - { key: complaint_handling, name: 投诉处理, max: 10 }",
+        "      []",
+    )]);
+    run.assert_invalid();
+    assert!(run.stderr().contains("一级指标“顾客服务”没有二级指标"), "{}", run.stderr());
+    assert!(!run.stderr().contains("-0"), "{}", run.stderr());
+    let ws = Workspace::new();
+    ws.example_with(FILE, &[]);
+    let (_, json) = check_json(&[FILE], ws.dir.path());
+    let text = json.to_string();
+    assert!(text.contains("\"deducted\":0.0"), "{text}");
+    assert!(!text.contains("-0.0"), "{text}");
+}
+
+#[test]
+fn a_star_level_or_the_scope_code_typed_into_the_scope_is_an_error_at_it() {
+    let run = check_example(&[("  text: 环保类设备销售的售后服务", "  text: 环保类设备维修服务（四星级）")]);
+    let diag = run.assert_error("审查范围中写了星级“四星级”", "scope.text", run.line("text: 环保类设备维修"));
+    assert!(diag.message.contains("自动加上"), "{diag:?}");
+    for (typed, prefix) in [("S: 环保类设备销售的售后服务", "S:"), ("S：环保类设备销售的售后服务", "S：")]
+    {
+        let run =
+            check_example_owned(&[("  text: 环保类设备销售的售后服务", format!("  text: \"{typed}\""))]);
+        let diag =
+            run.assert_error(&format!("审查范围以“{prefix}”开头"), "scope.text", run.line("text: \"S"));
+        assert!(diag.message.contains("S: S"), "{diag:?}");
+    }
+}
+
+#[test]
+fn a_score_above_its_maximum_does_not_hide_the_other_errors() {
+    let run = check_example(&[("organisation: 4", "organisation: 5"), ("  author: 张心", "  author: \"\"")]);
+    run.assert_error("“组织架构”的值 5 太大", "scores.organisation", run.line("organisation: 5"));
+    run.assert_error("报告编制人不能为空", "conclusion.author", run.line("author:"));
+    // Said once: the rules' own range check does not repeat the loader's.
+    assert_eq!(run.stderr().matches("scores.organisation").count(), 1, "{}", run.stderr());
+    assert_eq!(run.error_count(), 2, "{}", run.stderr());
+}
+
+#[test]
+fn numbers_beyond_any_type_are_quoted_as_written() {
+    for written in ["18446744073709551615", "99999999999999999999"] {
+        let run = check_example_owned(&[
+            ("organisation: 4", format!("organisation: {written}")),
+            on_first_finding(&format!(
+                "deduction: {{indicator: repair, samples: {written}, nonconforming: 1}}"
+            )),
+        ]);
+        run.assert_error(
+            &format!("“组织架构”的值 {written} 太大"),
+            "scores.organisation",
+            run.line("organisation:"),
+        );
+        run.assert_error(
+            &format!("数字 {written} 超出范围"),
+            "findings[0].deduction.samples",
+            run.line("deduction: {indicator: repair"),
+        );
+        assert!(!run.stderr().contains("e+20") && !run.stderr().contains("551616"), "{}", run.stderr());
+    }
+}
+
+#[test]
+fn a_full_width_colon_or_a_missing_space_after_a_key_is_named_at_the_line_written() {
+    for (from, to, message, fixed) in [
+        ("    person: 杜孝维", "    person：杜孝维", "字段名“person”后用了全角冒号“：”", "person: 杜孝维"),
+        ("  organisation: 4", "  organisation:4", "字段名“organisation”的冒号后缺少空格", "organisation: 4"),
+    ] {
+        let run = check_example(&[(from, to)]);
+        run.assert_invalid();
+        let all = diagnostics(&run.stderr());
+        let diag =
+            all.iter().find(|d| d.message.contains(message)).unwrap_or_else(|| panic!("{}", run.stderr()));
+        assert_eq!(diag.line, Some(run.line(to.trim())), "{}", run.stderr());
+        assert!(diag.expected.as_deref().unwrap().contains(fixed), "{diag:?}");
+        assert_eq!(all.len(), 1, "{}", run.stderr());
+    }
+}
+
+#[test]
+fn what_a_missing_field_should_hold_is_said_once() {
+    let run = check_example(&[("      role: leader\n", "")]);
+    let diag = run.assert_error("缺少必填字段“role”", "audit.team[0].role", run.line("- code: A"));
+    assert_eq!(diag.expected.as_deref().unwrap().matches("leader（组长）").count(), 1, "{diag:?}");
+    let run = check_example(&[("  start: 2025-12-03 am\n", "")]);
+    let diag = run.assert_error("缺少必填字段“start”", "audit.start", run.line("audit:"));
+    assert_eq!(diag.expected.as_deref().unwrap().matches("例如 2025-12-03 am").count(), 1, "{diag:?}");
+}
+
+#[test]
+fn ppi_with_a_pdf_output_is_a_usage_error() {
+    let ws = Workspace::new();
+    ws.example_with(FILE, &[]);
+    let output = certreport(&["render", FILE, "-o", "r.pdf", "--ppi", "72"], ws.dir.path());
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("--ppi 72 只用于 PNG 页面图片"), "{}", stderr(&output));
+    assert!(!ws.path("r.pdf").exists());
 }

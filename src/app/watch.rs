@@ -1,37 +1,118 @@
 //! Watch: render a record, then render it again whenever it or a file it names (its profile,
 //! its previous record, a scheme file) changes — the authoring loop's live preview.
 //!
+//! - A watch prints nothing: it reports what it does as [`Event`]s to the caller's function
+//!   (the command line prints them, a server can send them on).
 //! - The [`Engine`] (fonts, template, Typst's caches) is built once and stays warm, so a
 //!   re-render costs one compile of the changed data.
 //! - The folders of the files are watched, not the files: editors that save by writing a new
 //!   file and renaming it over the old one are seen too. Events for other files of those
 //!   folders (the report being written, an editor's swap files) are ignored, as are mere reads.
+//! - A folder deleted and made again (a git checkout, a sync tool) is followed: while it is
+//!   missing, its nearest existing parent is watched instead; once it is back (a new folder,
+//!   told by its device and inode), it is watched again and the record rendered.
 //! - Changes are debounced: an editor's burst of writes gives one render.
-//! - An invalid state prints its problems and leaves the last good report in place: a report is
-//!   only ever replaced by a complete new one ([`Target::write`] writes atomically).
+//! - An invalid state reports its problems and leaves the last good report in place: a report
+//!   is only ever replaced by a complete new one ([`Target::write`] writes atomically).
 //! - [`Stopper::stop`] (Ctrl-C in the command line) ends the watch after the current render.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::{Duration, Instant};
 
 use notify_debouncer_full::notify::event::{AccessKind, AccessMode};
-use notify_debouncer_full::notify::{EventKind, RecursiveMode};
-use notify_debouncer_full::{DebounceEventResult, new_debouncer};
+use notify_debouncer_full::notify::{EventKind, RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 
 use crate::base::diagnostic::{Diagnostic, shown};
-use crate::errln;
 // A file as the watcher reports it: its folder canonical (the folder exists even while an
 // editor replaces the file).
 use crate::base::files::absolute;
+use crate::base::output::OutputError;
 use crate::report::Engine;
-use crate::report::target::{Target, describe_written};
+use crate::report::target::{Target, WriteError};
 use crate::rules::pipeline::{self, CheckResult};
 
 /// How long the files must be quiet before a render: long enough to gather one save's writes,
 /// short enough to stay well within the 300 ms an author should wait.
 const DEBOUNCE: Duration = Duration::from_millis(40);
+
+/// What a watch session reports.
+#[derive(Debug)]
+pub enum Event {
+    /// The record's folder is watched; the first render follows.
+    Watching {
+        record: PathBuf,
+    },
+    /// The problems of the current state, errors and warnings.
+    Problems {
+        diagnostics: Vec<Diagnostic>,
+    },
+    /// The report was written again.
+    Updated {
+        written: Vec<PathBuf>,
+        seconds: f64,
+    },
+    /// The record has errors: the last good report stays.
+    Invalid {
+        record: PathBuf,
+    },
+    /// The report could not be written: the last good report stays.
+    NotUpdated {
+        error: WriteError,
+    },
+    Warning(Warning),
+}
+
+/// Something the watch went on after.
+#[derive(Debug)]
+pub enum Warning {
+    /// A `--font-path` font passed over.
+    Font(String),
+    /// A folder (or the nearest of its parents that exists) cannot be watched.
+    Unwatchable { dir: PathBuf, why: String },
+    /// The file-system watcher reported an error.
+    Watcher(String),
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Warning::Font(why) => f.write_str(why),
+            Warning::Unwatchable { dir, why } => write!(f, "无法监视文件夹 {}：{why}", dir.display()),
+            Warning::Watcher(why) => write!(f, "监视文件时出错：{why}"),
+        }
+    }
+}
+
+/// Why a watch could not start.
+#[derive(Debug)]
+pub enum Error {
+    /// The record file is not there.
+    NoRecord(PathBuf),
+    /// The output is one of the record's inputs, or a file of another kind.
+    Output(OutputError),
+    /// The fonts could not be loaded.
+    Fonts(String),
+    /// The file-system watcher could not be set up.
+    Watcher(String),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::NoRecord(record) => write!(f, "找不到记录文件：{}", shown(record)),
+            Error::Output(error) => error.fmt(f),
+            Error::Fonts(why) => f.write_str(why),
+            Error::Watcher(why) => write!(f, "无法监视文件：{why}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
 
 /// A watch session of one record.
 pub struct Watch {
@@ -46,7 +127,7 @@ pub struct Watch {
 enum Signal {
     /// These files changed.
     Changed(Vec<PathBuf>),
-    /// The watcher failed (printed, then the watch goes on).
+    /// The watcher failed (reported, then the watch goes on).
     Failed(String),
     Stop,
 }
@@ -62,13 +143,83 @@ impl Stopper {
     }
 }
 
+/// A folder's identity: device and inode. A folder made again is another folder.
+type Identity = (u64, u64);
+
+fn identity(path: &Path) -> Option<Identity> {
+    std::fs::metadata(path).ok().filter(|meta| meta.is_dir()).map(|meta| (meta.dev(), meta.ino()))
+}
+
+/// The folders a session watches: for each folder of a file it reads, the folder itself or,
+/// while it is missing, its nearest existing parent.
+struct Folders {
+    debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
+    /// The folders watched, with their identity when they were.
+    watched: HashMap<PathBuf, Identity>,
+    /// The folders wanted (those of the files).
+    wanted: HashSet<PathBuf>,
+}
+
+impl Folders {
+    /// Whether a changed path is a wanted folder or one of its parents: a folder on the way to
+    /// a file appeared or went.
+    fn on_the_way(&self, path: &Path) -> bool {
+        self.wanted.iter().any(|dir| dir.starts_with(path))
+    }
+
+    /// Watches what is to be watched for the folders of `files`; returns whether a wanted
+    /// folder is (again) there that was not watched as it is now — its files are then new.
+    fn follow(&mut self, files: &HashSet<PathBuf>, warn: &dyn Fn(Warning)) -> bool {
+        self.wanted = files.iter().filter_map(|file| file.parent()).map(Path::to_path_buf).collect();
+        let mut appeared = false;
+        // A folder can appear between looking and watching: look again until nothing moves.
+        for _ in 0..8 {
+            let mut targets: HashMap<PathBuf, Identity> = HashMap::new();
+            for dir in &self.wanted {
+                if let Some(found) = dir.ancestors().find_map(|d| identity(d).map(|id| (d.to_path_buf(), id)))
+                {
+                    targets.insert(found.0, found.1);
+                }
+            }
+            let mut moved = false;
+            for (dir, id) in &targets {
+                if self.watched.get(dir) == Some(id) {
+                    continue;
+                }
+                moved = true;
+                appeared |= self.wanted.contains(dir);
+                // A folder watched before and made again: its old watch went with it.
+                let _ = self.debouncer.unwatch(dir);
+                match self.debouncer.watch(dir, RecursiveMode::NonRecursive) {
+                    Ok(()) => {
+                        self.watched.insert(dir.clone(), *id);
+                    }
+                    Err(error) => warn(Warning::Unwatchable { dir: dir.clone(), why: error.to_string() }),
+                }
+            }
+            let gone: Vec<PathBuf> =
+                self.watched.keys().filter(|d| !targets.contains_key(*d)).cloned().collect();
+            for dir in gone {
+                let _ = self.debouncer.unwatch(&dir);
+                self.watched.remove(&dir);
+            }
+            let settled = targets.iter().all(|(dir, id)| identity(dir) == Some(*id))
+                && self.wanted.iter().all(|dir| identity(dir).is_none() || targets.contains_key(dir));
+            if settled && !moved {
+                break;
+            }
+        }
+        appeared
+    }
+}
+
 impl Watch {
     /// A session that renders `record` to `target`. The record must exist, and the target must
     /// not be one of its inputs (the record and the files it names as it is now): that is
     /// refused at once, not at every save. The engine is built here, once.
-    pub fn new(record: &Path, target: Target, font_dirs: &[PathBuf]) -> Result<Watch, String> {
+    pub fn new(record: &Path, target: Target, font_dirs: &[PathBuf]) -> Result<Watch, Error> {
         if !record.is_file() {
-            return Err(format!("找不到记录文件：{}", shown(record)));
+            return Err(Error::NoRecord(record.to_owned()));
         }
         let inputs = match pipeline::check_file(record) {
             Ok(checked) => checked.input_files(),
@@ -76,8 +227,8 @@ impl Watch {
         };
         target
             .guard_inputs(&inputs.iter().map(PathBuf::as_path).collect::<Vec<_>>())
-            .map_err(|e| e.to_string())?;
-        let engine = Engine::new(font_dirs)?;
+            .map_err(Error::Output)?;
+        let engine = Engine::new(font_dirs).map_err(Error::Fonts)?;
         let (sender, signals) = mpsc::channel();
         Ok(Watch { record: record.to_owned(), target, engine, sender, signals })
     }
@@ -86,11 +237,15 @@ impl Watch {
         Stopper(self.sender.clone())
     }
 
-    /// Renders, then renders again after each change until stopped. Fails only when the
-    /// file-system watcher cannot be set up.
-    pub fn run(&self) -> Result<(), String> {
+    /// Renders, then renders again after each change until stopped, telling `events` what
+    /// happens. Fails only when the file-system watcher cannot be set up.
+    pub fn run(&self, events: &dyn Fn(Event)) -> Result<(), Error> {
+        let warn = |warning| events(Event::Warning(warning));
+        for warning in self.engine.warnings() {
+            warn(Warning::Font(warning.clone()));
+        }
         let sender = self.sender.clone();
-        let mut debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
+        let debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
             let signal = match result {
                 Ok(events) => Signal::Changed(
                     events
@@ -105,38 +260,24 @@ impl Watch {
             };
             let _ = sender.send(signal);
         })
-        .map_err(|err| format!("无法监视文件：{err}"))?;
-        let mut watched_dirs = HashSet::new();
-        let mut watch_folders = |files: &HashSet<PathBuf>| -> Result<(), String> {
-            for dir in files.iter().filter_map(|file| file.parent()) {
-                if !watched_dirs.contains(dir) {
-                    debouncer
-                        .watch(dir, RecursiveMode::NonRecursive)
-                        .map_err(|err| format!("无法监视文件夹 {}：{err}", dir.display()))?;
-                    watched_dirs.insert(dir.to_owned());
-                }
-            }
-            Ok(())
-        };
+        .map_err(|err| Error::Watcher(err.to_string()))?;
+        let mut folders = Folders { debouncer, watched: HashMap::new(), wanted: HashSet::new() };
         let mut files = HashSet::from([absolute(&self.record)]);
         // Watch the record's folder before the first render, so that no save is missed.
-        watch_folders(&files)?;
-        errln!("正在监视 {} 及其引用的文件（按 Ctrl-C 结束）", self.record.display());
-        // A folder named by the record that cannot be watched (not there yet) is reported,
-        // and the watch goes on with the others.
-        let mut update = |files: &HashSet<PathBuf>| {
-            let files = self.update(files);
-            if let Err(why) = watch_folders(&files) {
-                errln!("警告：{why}");
-            }
-            files
-        };
-        files = update(&files);
+        folders.follow(&files, &warn);
+        events(Event::Watching { record: self.record.clone() });
+        files = self.update(&files, events);
+        folders.follow(&files, &warn);
         while let Ok(signal) = self.signals.recv() {
             match signal {
                 Signal::Stop => break,
-                Signal::Failed(why) => errln!("警告：监视文件时出错：{why}"),
-                Signal::Changed(paths) if paths.iter().any(|p| files.contains(p)) => {
+                Signal::Failed(why) => warn(Warning::Watcher(why)),
+                Signal::Changed(paths) => {
+                    let on_the_way = paths.iter().any(|p| folders.on_the_way(p));
+                    let appeared = on_the_way && folders.follow(&files, &warn);
+                    if !appeared && !paths.iter().any(|p| files.contains(p)) {
+                        continue;
+                    }
                     // Saves that came in while rendering are covered by this render.
                     let mut stop = false;
                     for pending in self.signals.try_iter() {
@@ -145,48 +286,42 @@ impl Watch {
                     if stop {
                         break;
                     }
-                    files = update(&files);
+                    files = self.update(&files, events);
+                    folders.follow(&files, &warn);
                 }
-                Signal::Changed(_) => {}
             }
         }
         Ok(())
     }
 
-    /// Checks and renders the current state and prints what happened; returns the files to
+    /// Checks and renders the current state and reports what happened; returns the files to
     /// watch from now on (`known`: those watched so far).
-    fn update(&self, known: &HashSet<PathBuf>) -> HashSet<PathBuf> {
+    fn update(&self, known: &HashSet<PathBuf>, events: &dyn Fn(Event)) -> HashSet<PathBuf> {
         let started = Instant::now();
         let result = pipeline::check_file_with_fonts(&self.record, self.engine.book());
         let files = dependencies(&self.record, &result, known);
+        let invalid = |diagnostics: &[Diagnostic]| {
+            events(Event::Problems { diagnostics: diagnostics.to_vec() });
+            events(Event::Invalid { record: self.record.clone() });
+        };
         match result {
-            Err(error) => self.invalid(error.diagnostics()),
-            Ok(checked) if checked.has_errors() => self.invalid(&checked.diagnostics),
+            Err(error) => invalid(error.diagnostics()),
+            Ok(checked) if checked.has_errors() => invalid(&checked.diagnostics),
             Ok(checked) => {
-                print(&checked.diagnostics);
+                if !checked.diagnostics.is_empty() {
+                    events(Event::Problems { diagnostics: checked.diagnostics.clone() });
+                }
                 let inputs = checked.input_files();
                 let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
                 match self.target.write(&self.engine, &checked.view(), &inputs) {
                     Ok(written) => {
-                        let seconds = started.elapsed().as_secs_f64();
-                        errln!("已更新 {}（{seconds:.2} 秒）", describe_written(&written));
+                        events(Event::Updated { written, seconds: started.elapsed().as_secs_f64() })
                     }
-                    Err(why) => errln!("错误：{why}；报告未更新"),
+                    Err(error) => events(Event::NotUpdated { error }),
                 }
             }
         }
         files
-    }
-
-    fn invalid(&self, diagnostics: &[Diagnostic]) {
-        print(diagnostics);
-        errln!("{}：记录有错误，报告未更新（保留上次生成的报告）", self.record.display());
-    }
-}
-
-fn print(diagnostics: &[Diagnostic]) {
-    for diagnostic in diagnostics {
-        errln!("{diagnostic}");
     }
 }
 
@@ -234,7 +369,7 @@ mod tests {
         let record = dir.path().join("r.yaml");
         std::fs::write(&record, "profile: p.yaml\n").unwrap();
         let err = Watch::new(&record, Target::Pdf(dir.path().join("./r.yaml")), &[]).err().unwrap();
-        assert!(err.contains("就是输入文件"), "{err}");
+        assert!(err.to_string().contains("就是输入文件"), "{err}");
     }
 
     #[test]

@@ -218,6 +218,23 @@ pub fn io_reason(error: &std::io::Error) -> String {
     }
 }
 
+/// Why a thread could not be started, in words: the system's limits (`ulimit -v` leaves no
+/// room for a thread's stack: EAGAIN, which [`io_reason`] would word as a file's), or else
+/// [`io_reason`].
+pub fn thread_reason(error: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    match error.kind() {
+        K::WouldBlock | K::OutOfMemory => {
+            let limits = "系统资源不足：内存或线程数已达上限（如 ulimit -v、ulimit -u 的限制），可减少 --jobs 或放宽限制";
+            match error.raw_os_error() {
+                Some(code) => format!("{limits}（os error {code}）"),
+                None => limits.to_owned(),
+            }
+        }
+        _ => io_reason(error),
+    }
+}
+
 /// [`escape_controls`], keeping the characters `keep` accepts.
 fn escape_except(text: &str, keep: impl Fn(char) -> bool) -> Cow<'_, str> {
     escape_where(text, |c| is_control_or_bidi(c) && !keep(c))
@@ -293,6 +310,16 @@ pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_thread_the_limits_leave_no_room_for_is_said_in_chinese() {
+        let eagain = std::io::Error::from_raw_os_error(libc::EAGAIN);
+        assert_eq!(eagain.to_string(), "Resource temporarily unavailable (os error 11)");
+        let reason = thread_reason(&eagain);
+        assert!(reason.starts_with("系统资源不足") && reason.ends_with("（os error 11）"), "{reason}");
+        let denied = std::io::Error::from_raw_os_error(libc::EACCES);
+        assert_eq!(thread_reason(&denied), io_reason(&denied));
+    }
 
     fn diagnostic(message: &str, source_line: &str, column: usize) -> Diagnostic {
         Diagnostic {

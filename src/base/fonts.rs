@@ -2,11 +2,19 @@
 //!
 //! One [`FontSet`] serves every report of a process. Faces are indexed once (their metadata
 //! goes into the font book) and each face is parsed only when a document first asks for it.
-//! Embedded data lives in the binary's read-only pages, which the OS maps lazily; fonts from
-//! disk are memory-mapped, never read whole, and a collection's faces share one map.
+//! Embedded data lives in the binary's read-only pages, which the OS maps lazily.
+//!
+//! Fonts from disk (`--font-path`) are never memory-mapped: a font file overwritten or cut
+//! short in place while mapped kills the process with SIGBUS at its next read, and `watch` and
+//! `batch` run for hours beside a user's font folders. Each file is read once to index it (its
+//! bytes dropped after), and read into memory whole the first time a report uses one of its
+//! faces, then kept: what changes on disk afterwards is never seen by this process. A face
+//! whose file no longer holds it by then (replaced in between) is left out, as a font the
+//! book does not have. The cost is the size of the disk fonts a process uses (a 1.2 MB
+//! Tibetan font: 1.2 MB), never that of the whole folder; a collection's faces share one copy.
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use crate::base::diagnostic::io_reason;
 use typst::foundations::Bytes;
@@ -42,10 +50,33 @@ pub const SERIF: &str = "Noto Serif CJK SC";
 /// The font family for the title, headings and tables.
 pub const SANS: &str = "Noto Sans CJK SC";
 
+/// The bytes of a font file.
+enum Data {
+    /// Compiled into the binary.
+    Embedded(Bytes),
+    /// A `--font-path` file.
+    Disk(Arc<DiskFont>),
+}
+
+/// A `--font-path` font file, read into memory on first use.
+struct DiskFont {
+    path: PathBuf,
+    data: OnceLock<Option<Bytes>>,
+}
+
+impl DiskFont {
+    /// The file's bytes as first read by this process; `None` when it can no longer be read.
+    fn bytes(&self) -> Option<Bytes> {
+        self.data.get_or_init(|| read_font_file(&self.path).ok()).clone()
+    }
+}
+
 /// One face of a font file, parsed on first use.
 struct Slot {
-    data: Bytes,
+    data: Data,
     index: u32,
+    /// What the book says of the face: a disk face must still be it when it is read.
+    info: FontInfo,
     font: OnceLock<Option<Font>>,
 }
 
@@ -69,17 +100,20 @@ fn font_file_identity(file: &Path) -> (PathBuf, u64, Option<std::time::SystemTim
 /// Most faces a collection may hold: real ones hold a few dozen at most.
 const MAX_FACES: u64 = 1024;
 
-/// Memory-maps a font file found in a `--font-path` folder, if it is a regular file whose
-/// collection header (if any) fits its size: a 12-byte `.ttc` claiming four billion faces is
-/// refused at once instead of being parsed four billion times.
-fn map_font_file(file: &Path) -> Result<Bytes, String> {
-    let opened =
-        crate::base::files::open_regular(file).map_err(|e| format!("无法读取（{}）", io_reason(&e)))?;
-    // SAFETY: font files are read-only inputs; like every font loader that maps them
-    // (typst-kit, fontdb), we assume nobody truncates them while we render.
-    let map = unsafe { memmap2::Mmap::map(&opened) }.map_err(|e| format!("无法读取（{}）", io_reason(&e)))?;
-    check_collection(&map)?;
-    Ok(Bytes::new(map))
+/// No font file comes near this (the largest CJK collections are about 120 MB).
+const MAX_FONT_BYTES: u64 = 1024 * 1024 * 1024;
+
+/// Reads a font file found in a `--font-path` folder, if it is a regular file whose collection
+/// header (if any) fits its size: a 12-byte `.ttc` claiming four billion faces is refused at
+/// once instead of being parsed four billion times.
+fn read_font_file(file: &Path) -> Result<Bytes, String> {
+    let bytes = crate::base::files::read_regular(file, MAX_FONT_BYTES).map_err(|e| match e {
+        crate::base::files::ReadError::Io(e) => format!("无法读取（{}）", io_reason(&e)),
+        crate::base::files::ReadError::TooLarge(_) => "文件过大".to_owned(),
+        crate::base::files::ReadError::NotRegular => "不是普通文件".to_owned(),
+    })?;
+    check_collection(&bytes)?;
+    Ok(Bytes::new(bytes))
 }
 
 /// A collection (`ttcf`) header names its face count and then one 4-byte offset per face,
@@ -103,11 +137,11 @@ fn check_collection(data: &[u8]) -> Result<(), String> {
 impl FontSet {
     /// The embedded fonts, then every font file found (recursively) in `dirs`.
     pub fn new(dirs: &[PathBuf]) -> Result<FontSet, String> {
-        let mut faces: Vec<(Bytes, u32, FontInfo)> = Vec::new();
+        let mut faces: Vec<(Data, u32, FontInfo)> = Vec::new();
         for data in EMBEDDED.map(Bytes::new) {
             for index in template_faces(&data) {
                 if let Some(info) = FontInfo::new(&data, index) {
-                    faces.push((data.clone(), index, info));
+                    faces.push((Data::Embedded(data.clone()), index, info));
                 }
             }
         }
@@ -121,11 +155,13 @@ impl FontSet {
             let found = crate::base::files::find(dir, &["ttf", "otf", "ttc", "otc"]);
             warnings.extend(found.passed_over);
             for file in found.files {
-                match map_font_file(&file) {
+                match read_font_file(&file) {
                     Ok(data) => {
                         identity.push(font_file_identity(&file));
+                        // Read again on first use: only the faces' descriptions stay.
+                        let disk = Arc::new(DiskFont { path: file, data: OnceLock::new() });
                         for (index, info) in FontInfo::iter(&data).enumerate() {
-                            faces.push((data.clone(), index as u32, info));
+                            faces.push((Data::Disk(disk.clone()), index as u32, info));
                         }
                     }
                     Err(why) => warnings.push(format!("跳过字体文件 {}：{why}", file.display())),
@@ -135,8 +171,8 @@ impl FontSet {
         let mut book = FontBook::new();
         let mut slots = Vec::with_capacity(faces.len());
         for (data, index, info) in faces {
-            book.push(info);
-            slots.push(Slot { data, index, font: OnceLock::new() });
+            book.push(info.clone());
+            slots.push(Slot { data, index, info, font: OnceLock::new() });
         }
         let disk_identity = typst::utils::hash128(&identity);
         Ok(FontSet { book: LazyHash::new(book), slots, embedded, warnings, disk_identity })
@@ -159,7 +195,15 @@ impl FontSet {
     /// The face at `index` of the book; `None` for an index out of bounds.
     pub fn font(&self, index: usize) -> Option<Font> {
         let slot = self.slots.get(index)?;
-        slot.font.get_or_init(|| Font::new(slot.data.clone(), slot.index)).clone()
+        slot.font
+            .get_or_init(|| {
+                let data = match &slot.data {
+                    Data::Embedded(data) => data.clone(),
+                    Data::Disk(disk) => disk.bytes()?,
+                };
+                Font::new(data, slot.index).filter(|font| *font.info() == slot.info)
+            })
+            .clone()
     }
 
     /// Makes embedded faces ready for use: parsed, and their data hashed (Typst's caches key on

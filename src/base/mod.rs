@@ -9,3 +9,4 @@ pub mod fonts;
 pub mod format;
 pub mod markup;
 pub mod output;
+pub mod patterns;

@@ -136,9 +136,10 @@ impl Inputs {
         self.check(output, more, kind, false)
     }
 
-    /// [`Inputs::guard`] for a file in the program's own folder (`.certreport/`): a link, a
-    /// pipe or a device found there is no user's file and is replaced — the entry itself,
-    /// never what a link leads to. An input (also through a link) or a folder still stops it.
+    /// [`Inputs::guard`] for a file in the program's own folder (`.certreport/`): whatever a
+    /// file there holds, a link, a pipe or a device found there, is no user's and is replaced
+    /// — the entry itself, never what a link leads to. An input (also through a link) or a
+    /// folder still stops it.
     pub fn guard_own(&self, output: &Path, kind: Kind) -> Result<(), OutputError> {
         self.check(output, &[], kind, true)
     }
@@ -168,6 +169,9 @@ impl Inputs {
         if !meta.is_file() {
             return Err(OutputError::NotAFile { output: output.to_owned() });
         }
+        if own {
+            return Ok(());
+        }
         let mut head = Vec::with_capacity(16);
         crate::base::files::open_own(output)
             .and_then(|file| file.take(16).read_to_end(&mut head))
@@ -192,25 +196,38 @@ pub fn write_guarded(output: &Path, bytes: &[u8], inputs: &[&Path], kind: Kind) 
     write_atomic(output, bytes).map_err(|error| OutputError::Io { path: output.to_owned(), error })
 }
 
-/// The prefix and suffix of [`write_atomic`]'s temporary files.
+/// The prefix and suffix of [`write_atomic`]'s temporary files, and how many random letters
+/// and digits come between.
 const TEMP_PREFIX: &str = ".certreport-";
 const TEMP_SUFFIX: &str = ".tmp";
+const TEMP_RANDOM: usize = 6;
 
-/// Writes `bytes` into a new, locked temporary file beside `path`, synced to disk.
+/// Writes `bytes` into a new, locked temporary file beside `path`, synced to disk. Its mode is
+/// that of the file it replaces, else what the umask leaves of `rw-rw-rw-`: a CB whose umask
+/// keeps its reports from others (027, 077) finds them so, and a report made private stays
+/// private when it is written again.
 fn temporary(path: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
+    use std::os::unix::fs::PermissionsExt;
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
-    let mut file = tempfile::Builder::new().prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX).tempfile_in(dir)?;
+    let mut file = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
+        .rand_bytes(TEMP_RANDOM)
+        // The kernel takes the umask off.
+        .permissions(std::fs::Permissions::from_mode(0o666))
+        .tempfile_in(dir)?;
     // Held until the file is renamed and closed: a cleaner sees it is in use.
     file.as_file().lock()?;
-    file.write_all(bytes)?;
-    // A temporary file is private (0600); a report is an ordinary file others may read.
+    if let Ok(existing) = std::fs::symlink_metadata(path)
+        && existing.is_file()
     {
-        use std::os::unix::fs::PermissionsExt;
-        file.as_file().set_permissions(std::fs::Permissions::from_mode(0o644))?;
+        let mode = existing.permissions().mode() & 0o7777;
+        file.as_file().set_permissions(std::fs::Permissions::from_mode(mode))?;
     }
+    file.write_all(bytes)?;
     file.as_file().sync_all()?;
     Ok(file)
 }
@@ -228,17 +245,21 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Whether a file name is one of [`write_atomic`]'s temporary files.
+/// Whether a file name is one of [`write_atomic`]'s temporary files: `.certreport-`, six
+/// letters or digits, `.tmp` — and nothing else (`.certreport-notes.tmp` is a user's).
 pub fn is_temporary(name: &str) -> bool {
-    name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX) && name.len() > TEMP_PREFIX.len()
+    name.strip_prefix(TEMP_PREFIX).and_then(|rest| rest.strip_suffix(TEMP_SUFFIX)).is_some_and(|random| {
+        random.len() == TEMP_RANDOM && random.bytes().all(|b| b.is_ascii_alphanumeric())
+    })
 }
 
-/// Removes the temporary files that a killed run left in `dir` and its subfolders (the walk
-/// follows no link). A temporary file still locked by a live writer is left alone. Returns how
-/// many were removed.
-pub fn remove_stale_temporaries(dir: &Path) -> usize {
+/// Removes the temporary files that a killed run left in `dir` (with `recursive`, in its
+/// subfolders too; the walk follows no link). A temporary file still locked by a live writer is
+/// left alone. Returns how many were removed.
+pub fn remove_stale_temporaries(dir: &Path, recursive: bool) -> usize {
     let mut removed = 0;
-    let walk = walkdir::WalkDir::new(dir).follow_links(false).max_depth(crate::base::files::MAX_DEPTH);
+    let depth = if recursive { crate::base::files::MAX_DEPTH } else { 1 };
+    let walk = walkdir::WalkDir::new(dir).follow_links(false).max_depth(depth);
     for entry in walk.into_iter().flatten() {
         if !entry.file_type().is_file() || !entry.file_name().to_str().is_some_and(is_temporary) {
             continue;
@@ -306,15 +327,18 @@ mod tests {
     fn stale_temporaries_are_removed_and_live_ones_kept() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("sub")).unwrap();
-        let stale = dir.path().join("sub/.certreport-abc.tmp");
+        let stale = dir.path().join("sub/.certreport-Abc123.tmp");
         std::fs::write(&stale, "half").unwrap();
-        let live = dir.path().join(".certreport-def.tmp");
+        let live = dir.path().join(".certreport-def456.tmp");
         std::fs::write(&live, "writing").unwrap();
         let holder = File::open(&live).unwrap();
         holder.lock().unwrap();
         std::fs::write(dir.path().join("keep.tmp"), "not ours").unwrap();
-        assert_eq!(remove_stale_temporaries(dir.path()), 1);
+        std::fs::write(dir.path().join(".certreport-userfile.tmp"), "not ours").unwrap();
+        assert_eq!(remove_stale_temporaries(dir.path(), false), 0, "not in a subfolder");
+        assert_eq!(remove_stale_temporaries(dir.path(), true), 1);
         assert!(!stale.exists());
+        assert!(dir.path().join(".certreport-userfile.tmp").exists());
         assert!(live.exists());
         assert!(dir.path().join("keep.tmp").exists());
     }

@@ -70,6 +70,20 @@ impl Source {
     /// decimal, anywhere in the file — is returned at once, checked against the schema generated
     /// from `T` and on the file as written; only a file of the right shape is read into `T`.
     pub fn parse<T: DeserializeOwned + HasSchema>(&self) -> Result<T, Vec<Diagnostic>> {
+        match self.parse_with_ranges() {
+            Ok((value, ranges)) if ranges.is_empty() => Ok(value),
+            Ok((_, ranges)) => Err(ranges),
+            Err(diagnostics) => Err(diagnostics),
+        }
+    }
+
+    /// [`Source::parse`], but a file whose only problems are numbers out of their range (a
+    /// score above its maximum, an internal score above 100) is still read into `T` when its
+    /// type holds them: an out-of-range number is still a number, so that the record's rules
+    /// can run on it too. Returns the value and those problems.
+    pub fn parse_with_ranges<T: DeserializeOwned + HasSchema>(
+        &self,
+    ) -> Result<(T, Vec<Diagnostic>), Vec<Diagnostic>> {
         let tree = self.tree();
         let mut diagnostics: Vec<Diagnostic> = written::check(&self.text, tree.as_ref().ok())
             .into_iter()
@@ -96,13 +110,20 @@ impl Source {
         // A value written wrongly (a tag, a number's notation) is what the reader made of it:
         // what is written is the one problem there, not its type or range.
         let misread: Vec<String> = diagnostics.iter().map(|d| d.path.clone()).collect();
-        let structural = structure::check(&tree, T::KIND).into_iter().filter(|p| !misread.contains(&p.path));
+        let structural =
+            structure::check(&tree, T::KIND, &self.spans).into_iter().filter(|p| !misread.contains(&p.path));
         diagnostics.extend(structural.map(|p| self.place_structural(p)));
+        diagnostics.sort_by_key(|d| (d.line, d.column));
         if !diagnostics.is_empty() {
-            diagnostics.sort_by_key(|d| (d.line, d.column));
+            if diagnostics.iter().all(|d| d.code == OUT_OF_RANGE) {
+                // A number its type cannot hold (a negative or huge count) is not read.
+                return serde_path_to_error::deserialize(tree)
+                    .map(|value| (value, diagnostics.clone()))
+                    .map_err(|_| diagnostics);
+            }
             return Err(diagnostics);
         }
-        serde_path_to_error::deserialize(tree).map_err(|err| {
+        serde_path_to_error::deserialize(tree).map(|value| (value, Vec::new())).map_err(|err| {
             let path = err.path().to_string();
             let path = if path == "." { String::new() } else { path };
             let message = err.into_inner().to_string();
@@ -273,11 +294,17 @@ fn too_large(bytes: u64) -> String {
     format!("文件过大（{bytes} 字节以上），记录文件不应超过 4 MiB")
 }
 
+/// The code of a number outside its field's range ([`structure`]'s minimum and maximum).
+const OUT_OF_RANGE: &str = "out-of-range";
+
 /// A record with everything it refers to: its profile and its scoring scheme.
 #[derive(Clone, Debug)]
 pub struct LoadedRecord {
     pub source: Source,
     pub record: Record,
+    /// Problems of the record that did not keep it from being read: numbers out of their
+    /// range ([`Source::parse_with_ranges`]). Its rules are checked all the same.
+    pub ranges: Vec<Diagnostic>,
     pub profile: Profile,
     pub scheme: Arc<Scheme>,
     /// Last year's record, when this one names it with `previous:`.
@@ -313,7 +340,7 @@ pub fn load_record(file: &Path) -> Result<LoadedRecord, LoadError> {
 
 /// Loads a record already read into memory; its profile and scheme are read relative to it.
 pub fn load_source(source: Source) -> Result<LoadedRecord, LoadError> {
-    let record: Record = source.parse().map_err(LoadError::Invalid)?;
+    let (record, ranges) = source.parse_with_ranges::<Record>().map_err(LoadError::Invalid)?;
     let mut problems = Vec::new();
     let profile = load_referenced(&source, "profile", &record.profile, Source::parse::<Profile>)
         .map_err(|d| problems.extend(d))
@@ -342,9 +369,13 @@ pub fn load_source(source: Source) -> Result<LoadedRecord, LoadError> {
     .ok();
     match (profile, scheme, previous) {
         (Some(profile), Some(scheme), Some(previous)) => {
-            Ok(LoadedRecord { source, record, profile, scheme, previous })
+            Ok(LoadedRecord { source, record, ranges, profile, scheme, previous })
         }
-        _ => Err(LoadError::Invalid(problems)),
+        _ => {
+            problems.extend(ranges);
+            problems.sort_by_key(|d| (d.line, d.column));
+            Err(LoadError::Invalid(problems))
+        }
     }
 }
 
@@ -444,6 +475,74 @@ fn is_yaml_name(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
 }
 
+/// What a YAML file given to a command is: a record, a CB profile or a scoring scheme.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    Record,
+    Profile,
+    Scheme,
+}
+
+impl FileKind {
+    /// The name a user reads.
+    pub fn label(self) -> &'static str {
+        match self {
+            FileKind::Record => "审查记录",
+            FileKind::Profile => "认证机构信息文件",
+            FileKind::Scheme => "评分体系文件",
+        }
+    }
+
+    /// The name in JSON: `record`, `profile`, `scheme`.
+    pub fn key(self) -> &'static str {
+        match self {
+            FileKind::Record => "record",
+            FileKind::Profile => "profile",
+            FileKind::Scheme => "scheme",
+        }
+    }
+}
+
+/// What a file plainly is, told by its top-level keys (lines that start with `key:`), which
+/// is quick for thousands of files: a profile has a `post_code`, a scheme `groups` and
+/// `levels`, neither an `audit_type`. Everything else — a record, a file that is neither, one
+/// that cannot be read as text — counts as a record, so that a broken record is reported
+/// rather than passed over.
+pub fn file_kind(file: &Path) -> FileKind {
+    let Ok(bytes) = crate::base::files::read_regular(file, MAX_FILE_BYTES) else { return FileKind::Record };
+    let Ok(text) = std::str::from_utf8(&bytes) else { return FileKind::Record };
+    let keys: std::collections::HashSet<&str> = text
+        .lines()
+        .filter_map(|line| line.split_once(':'))
+        .map(|(key, _)| key.trim_end().trim_matches(['"', '\'']))
+        .filter(|key| !key.is_empty() && !key.starts_with([' ', '\t', '#', '-']))
+        .collect();
+    if keys.contains("audit_type") {
+        FileKind::Record
+    } else if keys.contains("post_code") {
+        FileKind::Profile
+    } else if keys.contains("groups") && keys.contains("levels") {
+        FileKind::Scheme
+    } else {
+        FileKind::Record
+    }
+}
+
+/// Checks a CB profile or a scoring scheme file given on its own (`check cb-profile.yaml`): its
+/// problems, none when it is what it should be. A record is checked by the pipeline.
+pub fn check_companion(file: &Path, kind: FileKind) -> Vec<Diagnostic> {
+    let source = match Source::read(file) {
+        Ok(source) => source,
+        Err(unreadable) => return vec![unreadable],
+    };
+    let problems = match kind {
+        FileKind::Profile => source.parse::<Profile>().err(),
+        FileKind::Scheme => scheme_from(&source).err(),
+        FileKind::Record => None,
+    };
+    problems.unwrap_or_default()
+}
+
 /// A path written in a record, taken relative to the record's folder.
 pub fn resolve(record_file: &Path, name: &str) -> PathBuf {
     record_file.parent().unwrap_or(Path::new("")).join(name)
@@ -452,6 +551,29 @@ pub fn resolve(record_file: &Path, name: &str) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn profiles_and_schemes_are_told_from_records() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = |name: &str, text: &str| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            path
+        };
+        assert_eq!(file_kind(&file("profile.yaml", "name: CB\npost_code: \"100000\"\n")), FileKind::Profile);
+        assert_eq!(
+            file_kind(&file("scheme.yaml", "# a scheme\ngroups:\n  - key: a\nlevels: []\n")),
+            FileKind::Scheme
+        );
+        assert_eq!(
+            file_kind(&file("record.yaml", "audit_type: initial\nprofile: cb.yaml\n")),
+            FileKind::Record
+        );
+        // A record that names its CB's post code inside a mapping is still a record.
+        assert_eq!(file_kind(&file("nested.yaml", "client:\n  post_code: \"1\"\n")), FileKind::Record);
+        // So is a file that is neither: it is reported if broken.
+        assert_eq!(file_kind(&file("broken.yaml", "audit_type initial\n")), FileKind::Record);
+    }
 
     fn parse(text: &str) -> Vec<Diagnostic> {
         Source::new("r.yaml".into(), text.into()).parse::<Record>().unwrap_err()

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use serde_saphyr::granit_parser::{Event, Parser};
+use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
 
 /// A 1-based line and column.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,6 +21,10 @@ impl Position {
 pub struct SpanIndex {
     /// Path → the position of its key (for mapping entries) or its value (sequence items).
     positions: HashMap<String, Position>,
+    /// Path → a plain value that may be a number, as written: messages quote a number as the
+    /// file writes it (`18446744073709551615`, `99999999999999999999`), never as the reader's
+    /// `f64` prints it (`18446744073709551616`, `1e+20`).
+    numbers: HashMap<String, String>,
 }
 
 enum Frame {
@@ -89,10 +93,22 @@ impl SpanIndex {
     /// Indexes a document: the first position of each path (a key's, for mapping entries).
     pub fn build(source: &str) -> SpanIndex {
         let mut positions = HashMap::new();
+        let mut numbers = HashMap::new();
         walk(source, |node| {
             positions.entry(node.path.to_owned()).or_insert(node.position);
+            if let Event::Scalar(text, ScalarStyle::Plain, ..) = node.event
+                && !node.is_key
+                && text.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '-' | '+' | '.'))
+            {
+                numbers.entry(node.path.to_owned()).or_insert_with(|| text.to_string());
+            }
         });
-        SpanIndex { positions }
+        SpanIndex { positions, numbers }
+    }
+
+    /// A plain value at a path that may be a number, as the file writes it.
+    pub fn number(&self, path: &str) -> Option<&str> {
+        self.numbers.get(path).map(String::as_str)
     }
 
     /// The position of a path, or of its nearest ancestor that the file has (a missing field
@@ -143,6 +159,14 @@ mod tests {
         assert_eq!(index.locate("b.d[0].e"), Position { line: 5, column: 7 });
         assert_eq!(index.locate("b.d[1]"), Position { line: 6, column: 7 });
         assert_eq!(index.locate("b.d[1][1]"), Position { line: 6, column: 11 });
+    }
+
+    #[test]
+    fn numbers_are_kept_as_written() {
+        let index = SpanIndex::build("a: 18446744073709551615\nb: [99999999999999999999, x]\nc: \"5\"\n");
+        assert_eq!(index.number("a"), Some("18446744073709551615"));
+        assert_eq!(index.number("b[0]"), Some("99999999999999999999"));
+        assert_eq!((index.number("b[1]"), index.number("c")), (None, None));
     }
 
     #[test]

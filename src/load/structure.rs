@@ -14,6 +14,8 @@ use crate::base::diagnostic::Problem;
 use crate::model::annotations::PHONE_PATTERN;
 use crate::model::schema::Kind;
 
+use super::spans::SpanIndex;
+
 /// The compiled schema of a kind of file.
 fn compiled(kind: Kind) -> &'static (Schemas, SchemaIndex) {
     static COMPILED: [OnceLock<(Schemas, SchemaIndex)>; 3] =
@@ -70,12 +72,13 @@ fn formats() -> [boon::Format; 6] {
 }
 
 /// Every structural problem of a document. Empty: the document has the shape of its type.
-pub fn check(document: &Value, kind: Kind) -> Vec<Problem> {
+/// `spans` is the document's index: a number is quoted as the file writes it.
+pub fn check(document: &Value, kind: Kind, spans: &SpanIndex) -> Vec<Problem> {
     let (schemas, index) = compiled(kind);
     let Err(error) = schemas.validate(document, *index) else { return Vec::new() };
     let root = kind.schema();
     let mut found = Vec::new();
-    leaves(&error, &mut |leaf| found.extend(translate(root, document, leaf)));
+    leaves(&error, &mut |leaf| found.extend(translate(root, document, spans, leaf)));
     // A misspelt key explains the required field it was meant to be: say it once.
     let meant: HashSet<String> = found.iter().filter_map(|(_, meant)| meant.clone()).collect();
     let mut seen = HashSet::new();
@@ -139,8 +142,15 @@ fn leaves<'a>(error: &'a Error<'a>, report: &mut dyn FnMut(&'a Error<'a>)) {
 
 /// One schema error in the report's words; with each problem, for a misspelt key, the path
 /// of the field it was probably meant to be.
-fn translate(root: &Value, document: &Value, error: &Error) -> Vec<(Problem, Option<String>)> {
+fn translate(
+    root: &Value,
+    document: &Value,
+    spans: &SpanIndex,
+    error: &Error,
+) -> Vec<(Problem, Option<String>)> {
     let path = yaml_path(&error.instance_location.tokens);
+    // A number as written: `99999999999999999999`, not the reader's 1e+20.
+    let written = |number: String| spans.number(&path).map_or(number, str::to_owned);
     let node = schema_node(root, error.schema_url);
     // A number named by its field's title where it has one: “组织架构”的值 5.
     let subject = |number: String| match node.map(|n| title(root, n)).filter(|t| !t.is_empty()) {
@@ -153,7 +163,8 @@ fn translate(root: &Value, document: &Value, error: &Error) -> Vec<(Problem, Opt
     });
     let instance = value.and_then(|v| match v {
         Value::String(s) => Some(s.clone()),
-        Value::Number(_) | Value::Bool(_) => Some(v.to_string()),
+        Value::Number(_) => Some(written(v.to_string())),
+        Value::Bool(_) => Some(v.to_string()),
         _ => None,
     });
     let instance = instance.as_deref();
@@ -204,8 +215,12 @@ fn translate(root: &Value, document: &Value, error: &Error) -> Vec<(Problem, Opt
                 expected =
                     format!("{TEXT}（数字样的内容请加引号，例如 \"{}\"）", instance.unwrap_or_default());
             }
-            let written = value.map_or_else(|| type_name(&got.to_string()).to_owned(), describe);
-            one(Problem::error(path, format!("这里的值（{written}）类型不对"))
+            let described = match value {
+                Some(Value::Number(n)) => format!("数字 {}", written(n.to_string())),
+                Some(value) => describe(value),
+                None => type_name(&got.to_string()).to_owned(),
+            };
+            one(Problem::error(path, format!("这里的值（{described}）类型不对"))
                 .expected(expected)
                 .code("wrong-type"))
         }
@@ -239,16 +254,18 @@ fn translate(root: &Value, document: &Value, error: &Error) -> Vec<(Problem, Opt
             let expected = if *want == "date" { DATE } else { HALF_DAY };
             one(Problem::error(path, err.to_string()).expected(expected).code("wrong-format"))
         }
-        B::Format { got, err, .. } => one(Problem::error(path, format!("数字 {got} 超出范围"))
-            .expected(format!("0 到 {err} 之间的整数"))
-            .code("out-of-range")),
+        B::Format { got, err, .. } => {
+            one(Problem::error(&path, format!("数字 {} 超出范围", written(got.to_string())))
+                .expected(format!("0 到 {err} 之间的整数"))
+                .code("out-of-range"))
+        }
         B::Minimum { got, want } | B::ExclusiveMinimum { got, want } => {
-            one(Problem::error(path, format!("{} 太小", subject(number(got))))
+            one(Problem::error(&path, format!("{} 太小", subject(written(number(got)))))
                 .expected(format!("不小于 {} 的数", number(want)))
                 .code("out-of-range"))
         }
         B::Maximum { got, want } | B::ExclusiveMaximum { got, want } => {
-            one(Problem::error(path, format!("{} 太大", subject(number(got))))
+            one(Problem::error(&path, format!("{} 太大", subject(written(number(got)))))
                 .expected(format!("不大于 {} 的数", number(want)))
                 .code("out-of-range"))
         }
@@ -402,9 +419,21 @@ fn field_expectation(root: &Value, field: &Value) -> String {
     let description = field.get("description").and_then(Value::as_str);
     let what = expected(root, field);
     match description {
+        Some(description) if says(description, &what) => description.trim_end_matches('。').to_owned(),
         Some(description) => format!("{}（{what}）", description.trim_end_matches('。')),
         None => what,
     }
+}
+
+/// Whether a field's description already says what is expected: it names every choice
+/// (`leader`, `member` …) or gives the same example (`例如 2025-12-03 am`).
+fn says(description: &str, what: &str) -> bool {
+    let example = what.rsplit_once("例如 ").is_some_and(|(_, example)| description.contains(example));
+    let mut names =
+        what.split(['、', '（', '）', '：', '，', '或']).filter(|w| w.is_ascii() && !w.trim().is_empty());
+    let first = names.next();
+    example
+        || first.is_some_and(|first| description.contains(first) && names.all(|w| description.contains(w)))
 }
 
 /// What a schema expects, in words.
@@ -533,6 +562,23 @@ scores: {organisation: 5}
     }
 
     #[test]
+    fn numbers_too_large_for_their_type_are_quoted_as_written() {
+        let yaml = MINIMAL.replace("project_number: 1", "project_number: x")
+            + "findings:
+- {aspect: a, text: t, deduction: {indicator: supervision, samples: 99999999999999999999, nonconforming: 18446744073709551616}}
+scores: {organisation: 18446744073709551615}
+";
+        let found = problems(&yaml);
+        let message = |path: &str| found.iter().find(|p| p.path == path).map(|p| p.message.clone());
+        assert_eq!(message("findings[0].deduction.samples").unwrap(), "数字 99999999999999999999 超出范围");
+        assert_eq!(
+            message("findings[0].deduction.nonconforming").unwrap(),
+            "数字 18446744073709551616 超出范围"
+        );
+        assert_eq!(message("scores.organisation").unwrap(), "“组织架构”的值 18446744073709551615 太大");
+    }
+
+    #[test]
     fn misspelt_keys_find_their_nearest_name() {
         let names = ["person", "title", "phone", "email"];
         assert_eq!(nearest("phon", names.into_iter()), Some("phone"));
@@ -546,7 +592,7 @@ scores: {organisation: 5}
 
     fn problems(yaml: &str) -> Vec<Problem> {
         let value: Value = serde_saphyr::from_str(yaml).unwrap();
-        check(&value, Kind::Record)
+        check(&value, Kind::Record, &SpanIndex::build(yaml))
     }
 
     const MINIMAL: &str = "profile: p.yaml\nproject_number: 1\naudit_type: initial\nclient: {name: a, registered_address: b, audit_address: c, contact: {person: d, phone: \"1\"}}\nscope: {text: t}\naudit: {method: on_site, start: 2025-12-03 am, end: 2025-12-03 pm, team: [], sampling: s}\n";

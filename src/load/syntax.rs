@@ -106,6 +106,15 @@ fn scan_error(text: &str, scan: &ScanError, here: Option<Position>) -> Syntax {
             | K::UnclosedFlowCollection { .. }
             | K::BlockEntryInFlowCollection
     );
+    // A key line the reader took for text, so that the line after it is where it stopped.
+    let key_kinds = matches!(
+        scan.kind(),
+        K::MappingValueNotAllowed
+            | K::ExpectedBlockMappingKey
+            | K::SimpleKeyExpected
+            | K::InvalidSimpleKey
+            | K::ExpectedBlockSequenceEntry
+    );
     if let Some(here) = here {
         if let Some((opening, quote)) = swallowing_quote(text, here, quote_kinds) {
             return Syntax {
@@ -116,6 +125,9 @@ fn scan_error(text: &str, scan: &ScanError, here: Option<Position>) -> Syntax {
                 expected: format!("在这段文字末尾补上 {quote}，或去掉开头的 {quote}"),
                 position: Some(opening),
             };
+        }
+        if key_kinds && let Some(colon) = miswritten_colon(text, here) {
+            return colon;
         }
         if flow_kinds && let Some((opening, bracket)) = unclosed_bracket(text, here) {
             let close = if bracket == '[' { ']' } else { '}' };
@@ -303,6 +315,45 @@ fn swallowing_quote(text: &str, here: Position, about_quotes: bool) -> Option<(P
         .map(|quoted| (position(text, quoted.open), quoted.quote))
 }
 
+/// A key written with a full-width colon (`person：林晓燕`) or without the space after its colon
+/// (`organisation:4`) is text to YAML, not a key: the text runs on into the next line, where the
+/// reader stops. The line above the error (or the error's own) that starts with such a key,
+/// and its colon, in words.
+fn miswritten_colon(text: &str, here: Position) -> Option<Syntax> {
+    let lines: Vec<&str> = text.lines().collect();
+    let at = here.line.checked_sub(1)?;
+    let above = (0..at).rev().find(|&i| {
+        let line = lines[i].trim();
+        !line.is_empty() && !line.starts_with('#')
+    });
+    [Some(at), above].into_iter().flatten().filter(|&i| i < lines.len()).find_map(|i| {
+        let line = lines[i];
+        let body = line.trim_start();
+        let body = body.strip_prefix('-').map_or(body, str::trim_start);
+        let key_len = body.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))?;
+        let key = &body[..key_len];
+        if key.is_empty() || key.starts_with(|c: char| c.is_ascii_digit()) {
+            return None;
+        }
+        let rest = &body[key_len..];
+        let column = line[..line.len() - rest.len()].chars().count() + 1;
+        let position = Some(Position { line: i + 1, column });
+        if let Some(value) = rest.strip_prefix('：') {
+            return Some(Syntax {
+                message: format!("字段名“{key}”后用了全角冒号“：”，YAML 只认半角冒号“:”，这一行被当成了文字"),
+                expected: format!("改成半角冒号加一个空格：{key}: {}", value.trim()),
+                position,
+            });
+        }
+        let value = rest.strip_prefix(':')?;
+        value.starts_with(|c: char| !c.is_whitespace()).then(|| Syntax {
+            message: format!("字段名“{key}”的冒号后缺少空格，这一行被当成了文字"),
+            expected: format!("冒号后加一个空格：{key}: {value}"),
+            position,
+        })
+    })
+}
+
 /// When the reader stopped after a `[` or `{` opened on an earlier line and not closed: its
 /// position and the bracket. Brackets inside quoted texts and comments do not count.
 fn unclosed_bracket(text: &str, here: Position) -> Option<(Position, char)> {
@@ -468,6 +519,22 @@ mod tests {
             .collect::<Vec<_>>();
         assert!(english.is_empty(), "English in {message:?}: {english:?}");
         assert!(message.chars().any(|c| c > '\u{2e80}'), "no Chinese in {message:?}");
+    }
+
+    #[test]
+    fn a_key_with_a_full_width_colon_or_no_space_is_named_at_its_own_line() {
+        for (text, line, column, words) in [
+            ("client:\n  contact:\n    person：林晓燕\n    phone: \"1\"\n", 3, 11, "全角冒号“：”"),
+            ("scores:\n  organisation:4\n  staffing: 6\n", 2, 15, "冒号后缺少空格"),
+            ("team:\n  - code：A\n    name: 张心\n", 2, 9, "全角冒号“：”"),
+        ] {
+            let (message, expected, at) = syntax(text);
+            assert!(message.contains(words), "{text:?}: {message}");
+            assert_eq!((at.line, at.column), (line, column), "{text:?}: {message}");
+            assert!(expected.contains(": "), "{expected}");
+        }
+        let (message, _, _) = syntax("a:\n  b：c\n  d: e\n");
+        assert!(message.contains("字段名“b”后用了全角冒号"), "{message}");
     }
 
     #[test]

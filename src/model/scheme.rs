@@ -188,13 +188,23 @@ impl Scheme {
     pub fn check(&self) -> Result<(), Problem> {
         let mut keys = std::collections::HashSet::new();
         for (g, group) in self.groups.iter().enumerate() {
-            let sum: f64 = group.indicators.iter().map(|i| i.max).sum();
+            if group.indicators.is_empty() {
+                return Err(Problem::error(
+                    format!("groups[{g}].indicators"),
+                    format!("一级指标“{}”没有二级指标", group.name),
+                )
+                .expected("至少一个二级指标（key、name、max），或删去这个一级指标"));
+            }
+            // From +0: an empty sum of `f64` is −0.0, which would print as −0.
+            let sum = group.indicators.iter().fold(0.0, |sum, i| sum + i.max);
             if (sum - group.weight).abs() > 1e-9 {
                 return Err(Problem::error(
                     format!("groups[{g}].weight"),
                     format!(
                         "一级指标“{}”的分值 {} 与其二级指标分值之和 {} 不符",
-                        group.name, group.weight, sum
+                        group.name,
+                        format::points(group.weight),
+                        format::points(sum)
                     ),
                 ));
             }
@@ -221,6 +231,29 @@ impl Scheme {
         }
         if self.levels[0].min < self.pass_score {
             return Err(Problem::error("levels[0].min", "最低星级的分数线不能低于合格分"));
+        }
+        // A score between the pass score and the lowest level would pass with no level: the
+        // report would read “44 分，评价不合格：评分低于 0 分”.
+        let lowest = &self.levels[0];
+        if self.pass_score <= 0.0 || self.pass_score < lowest.min {
+            let why = if self.pass_score <= 0.0 {
+                "合格分须大于 0".to_owned()
+            } else {
+                format!(
+                    "低于最低星级“{}”的分数线 {}：得分在两者之间的报告不低于合格分，却没有星级，会印成“评价不合格：评分低于 {} 分”",
+                    lowest.name,
+                    format::points(lowest.min),
+                    format::points(self.pass_score)
+                )
+            };
+            return Err(Problem::error(
+                "pass_score",
+                format!("合格分 pass_score 为 {}：{why}", format::points(self.pass_score)),
+            )
+            .expected(format!(
+                "大于 0，且与最低星级的分数线相同：pass_score: {}",
+                format::points(lowest.min)
+            )));
         }
         if self.special_deduction.fail_count < 1 {
             return Err(Problem::error(
@@ -339,6 +372,37 @@ mod tests {
             assert!(problem.message.contains(&format!("第 2 条：{mistake}")), "{text}: {problem:?}");
             assert!(problem.expected.unwrap().contains("{deduction_points}、{deduction_fail_count}"));
         }
+    }
+
+    #[test]
+    fn a_pass_score_below_the_lowest_level_or_not_above_0_is_refused_at_its_field() {
+        for (pass, lowest, words) in [
+            (0.0, 70.0, "合格分 pass_score 为 0：合格分须大于 0"),
+            (-5.0, 70.0, "合格分 pass_score 为 −5：合格分须大于 0"),
+            (0.0, 0.0, "合格分 pass_score 为 0：合格分须大于 0"),
+            (60.0, 70.0, "低于最低星级“达标级”的分数线 70"),
+        ] {
+            let mut scheme = (*Scheme::builtin()).clone();
+            scheme.pass_score = pass;
+            scheme.levels[0].min = lowest;
+            let problem = scheme.check().unwrap_err();
+            assert_eq!(problem.path, "pass_score", "{pass}/{lowest}: {problem:?}");
+            assert!(problem.message.contains(words), "{pass}/{lowest}: {problem:?}");
+            assert!(problem.expected.unwrap().contains(&format!("pass_score: {}", format::points(lowest))));
+        }
+    }
+
+    #[test]
+    fn an_empty_group_is_refused_and_no_sum_reads_minus_0() {
+        let mut scheme = (*Scheme::builtin()).clone();
+        scheme.groups[2].indicators.clear();
+        let problem = scheme.check().unwrap_err();
+        assert_eq!(problem.path, "groups[2].indicators");
+        assert_eq!(problem.message, "一级指标“顾客服务”没有二级指标");
+        let mut scheme = (*Scheme::builtin()).clone();
+        scheme.groups[2].weight = 24.5;
+        let problem = scheme.check().unwrap_err();
+        assert_eq!(problem.message, "一级指标“顾客服务”的分值 24.5 与其二级指标分值之和 25 不符");
     }
 
     #[test]

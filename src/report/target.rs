@@ -7,7 +7,9 @@
 //! is rendered, and so is one with the page number in a folder (`a/{p}/../p.png` would write
 //! every page to one file): each page is a file of its own. The folder of the PDF or of the
 //! pages is created when missing. Every file is written atomically
-//! ([`crate::base::output::write_atomic`]), and only once every page has been rendered.
+//! ([`crate::base::output::write_atomic`]), and only once every page has been rendered; the
+//! temporary files a killed run left beside the output (certreport's own naming only) are
+//! removed first.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -39,16 +41,24 @@ pub enum Target {
 
 impl Target {
     /// The target an output path names: PNG pages for a path ending in `.png`, else a PDF.
-    /// `ppi` applies to PNG pages only.
-    pub fn from_path(path: PathBuf, ppi: f32) -> Result<Target, String> {
+    /// `ppi` (default [`DEFAULT_PPI`]) applies to PNG pages only: given with a PDF, it is a
+    /// mistake to point out rather than to ignore.
+    pub fn from_path(path: PathBuf, ppi: Option<f32>) -> Result<Target, String> {
         let is_png = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("png"));
         if !is_png {
             // A report named like a record or anything else is a slip of the keyboard.
             if !path.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")) {
                 return Err(format!("输出文件 {} 应以 .pdf（或页面图片 .png）结尾", shown(&path)));
             }
+            if let Some(ppi) = ppi {
+                return Err(format!(
+                    "--ppi {ppi} 只用于 PNG 页面图片（-o 'pages/p-{{p}}.png'），而输出 {} 是 PDF：请去掉 --ppi",
+                    shown(&path)
+                ));
+            }
             return Ok(Target::Pdf(path));
         }
+        let ppi = ppi.unwrap_or(DEFAULT_PPI);
         let pattern = path
             .to_str()
             .ok_or_else(|| format!("输出路径不是有效的 UTF-8 文字：{}", path.display()))?
@@ -80,7 +90,7 @@ impl Target {
             Target::Pdf(path) => {
                 self.guard_inputs(inputs)?;
                 let pdf = engine.render(view).map_err(WriteError::Render)?;
-                create_folder(path)?;
+                prepare_folder(path)?;
                 output::write_guarded(path, &pdf, inputs, Kind::Pdf)?;
                 Ok(vec![path.clone()])
             }
@@ -92,7 +102,7 @@ impl Target {
                     output::guard(path, inputs, Kind::Png)?;
                 }
                 for (path, png) in paths.iter().zip(&pages) {
-                    create_folder(path)?;
+                    prepare_folder(path)?;
                     output::write_guarded(path, png, inputs, Kind::Png)?;
                 }
                 Ok(paths)
@@ -110,12 +120,16 @@ impl Target {
     }
 }
 
-/// Creates the missing folder of an output file.
-fn create_folder(path: &Path) -> Result<(), WriteError> {
-    match path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
-        Some(dir) => std::fs::create_dir_all(dir).map_err(|err| WriteError::Io(dir.to_owned(), err)),
-        None => Ok(()),
-    }
+/// Creates the missing folder of an output file, and removes from it the temporary files of
+/// ours that a killed run left there (a live run's, locked, stay).
+fn prepare_folder(path: &Path) -> Result<(), WriteError> {
+    let dir = match path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+        Some(dir) => dir,
+        None => Path::new("."),
+    };
+    std::fs::create_dir_all(dir).map_err(|err| WriteError::Io(dir.to_owned(), err))?;
+    output::remove_stale_temporaries(dir, false);
+    Ok(())
 }
 
 /// Why a report could not be written.
@@ -197,22 +211,24 @@ mod tests {
 
     #[test]
     fn the_extension_chooses_the_format() {
-        assert_eq!(Target::from_path("a.pdf".into(), DEFAULT_PPI), Ok(Target::Pdf("a.pdf".into())));
+        assert_eq!(Target::from_path("a.pdf".into(), None), Ok(Target::Pdf("a.pdf".into())));
+        let err = Target::from_path("a.pdf".into(), Some(72.0)).unwrap_err();
+        assert!(err.starts_with("--ppi 72 只用于 PNG 页面图片") && err.contains("a.pdf"), "{err}");
         assert_eq!(
-            Target::from_path("p-{p}.PNG".into(), 72.0),
+            Target::from_path("p-{p}.PNG".into(), Some(72.0)),
             Ok(Target::Png { pattern: "p-{p}.PNG".into(), ppi: 72.0 })
         );
     }
 
     #[test]
     fn a_png_path_needs_a_page_number_and_a_sane_resolution() {
-        let err = Target::from_path("page.png".into(), DEFAULT_PPI).unwrap_err();
+        let err = Target::from_path("page.png".into(), None).unwrap_err();
         assert!(err.contains("{p}"), "{err}");
-        let err = Target::from_path("p-{p}.png".into(), 0.0).unwrap_err();
+        let err = Target::from_path("p-{p}.png".into(), Some(0.0)).unwrap_err();
         assert!(err.contains("--ppi"), "{err}");
-        assert!(Target::from_path("p-{p}.png".into(), f32::NAN).is_err());
-        let err = Target::from_path("a/{p}/../same.png".into(), DEFAULT_PPI).unwrap_err();
+        assert!(Target::from_path("p-{p}.png".into(), Some(f32::NAN)).is_err());
+        let err = Target::from_path("a/{p}/../same.png".into(), None).unwrap_err();
         assert!(err.contains("文件名（而非文件夹）"), "{err}");
-        assert!(Target::from_path("{t}/p-{0p}.png".into(), DEFAULT_PPI).is_ok());
+        assert!(Target::from_path("{t}/p-{0p}.png".into(), None).is_ok());
     }
 }

@@ -12,7 +12,9 @@
 //!                "result": "95 分，五星级售后服务", … } } ] }
 //! ```
 //!
-//! `score` is `null` for a record that could not be loaded; `level` is the key of the level
+//! Each entry's `kind` says what the file is: `record`, or `profile` / `scheme` for a CB profile
+//! or a scoring scheme given among the records (checked as what it is: its problems, no score).
+//! `score` is `null` for a record that could not be loaded (and for a profile or a scheme); `level` is the key of the level
 //! reached (`null` when failed or not yet scored). The fields of a diagnostic are those of
 //! [`Diagnostic`]; `code` names the kind of problem and stays stable between versions.
 
@@ -21,13 +23,30 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::base::diagnostic::Diagnostic;
+use crate::load::FileKind;
 use crate::rules::pipeline::CheckResult;
 use crate::rules::score::ScoreSheet;
 
+/// What `check` found in one file.
+#[derive(Clone, Copy)]
+pub enum Outcome<'a> {
+    Record(&'a CheckResult),
+    /// A CB profile or a scoring scheme, and its problems.
+    Other {
+        kind: FileKind,
+        diagnostics: &'a [Diagnostic],
+    },
+}
+
 /// The JSON document of a `check` run over `results` (each record's file and outcome).
 pub fn to_json<'a>(results: impl IntoIterator<Item = (&'a Path, &'a CheckResult)>) -> String {
+    files_to_json(results.into_iter().map(|(file, result)| (file, Outcome::Record(result))))
+}
+
+/// The JSON document of a `check` run over files of any kind.
+pub fn files_to_json<'a>(files: impl IntoIterator<Item = (&'a Path, Outcome<'a>)>) -> String {
     let records: Vec<RecordReport> =
-        results.into_iter().map(|(file, result)| RecordReport::new(file, result)).collect();
+        files.into_iter().map(|(file, outcome)| RecordReport::new(file, outcome)).collect();
     serde_json::to_string_pretty(&Report { records }).expect("plain data serializes")
 }
 
@@ -40,6 +59,8 @@ struct Report<'a> {
 struct RecordReport<'a> {
     #[serde(serialize_with = "crate::base::diagnostic::path_text")]
     file: &'a Path,
+    /// `record`, `profile` or `scheme`.
+    kind: &'static str,
     /// Whether the record and the files it names could be read and typed at all.
     loaded: bool,
     errors: usize,
@@ -59,7 +80,22 @@ struct Score<'a> {
 }
 
 impl<'a> RecordReport<'a> {
-    fn new(file: &'a Path, result: &'a CheckResult) -> RecordReport<'a> {
+    fn new(file: &'a Path, outcome: Outcome<'a>) -> RecordReport<'a> {
+        let result = match outcome {
+            Outcome::Record(result) => result,
+            Outcome::Other { kind, diagnostics } => {
+                let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+                return RecordReport {
+                    file,
+                    kind: kind.key(),
+                    loaded: errors == 0,
+                    errors,
+                    warnings: diagnostics.len() - errors,
+                    diagnostics,
+                    score: None,
+                };
+            }
+        };
         let (diagnostics, score) = match result {
             Err(error) => (error.diagnostics(), None),
             Ok(checked) => {
@@ -75,6 +111,7 @@ impl<'a> RecordReport<'a> {
         let errors = diagnostics.iter().filter(|d| d.is_error()).count();
         RecordReport {
             file,
+            kind: FileKind::Record.key(),
             loaded: result.is_ok(),
             errors,
             warnings: diagnostics.len() - errors,

@@ -6,11 +6,24 @@
 //! `previous`, and leaves scores, findings, narratives and conclusion empty so that `check`
 //! lists what the auditor still has to write. (1.14's changes between the two records are
 //! computed by [`crate::rules::changes`].)
+//!
+//! [`next_record_file`] writes it as YAML (serde-saphyr) and then puts back the comments of
+//! this year's file ([`carry_comments`]): serde-saphyr reads comments as events but writes
+//! only those of its `Commented` wrapper, which the record's types do not use. Each comment
+//! goes above the field it stood above (or beside) in this year's file; the comments of
+//! fields the new record leaves empty (scores, findings …) and the file's header go. The
+//! texts carried over word for word that may no longer be true ([`CARRIED_OVER`]: the
+//! contact, the sampling statement, the remote audit) get a comment asking for review.
 
 use std::path::{Component, Path, PathBuf};
 
+use std::collections::HashMap;
+
+use serde_saphyr::granit_parser::{Event, Parser, Placement};
+
 use crate::base::date::{Date, DateHalf};
 use crate::base::diagnostic::{escape_where, io_reason, is_control_or_bidi, shown};
+use crate::load::spans::{self, Position};
 use crate::load::{self, LoadError, Source};
 use crate::model::record::{AuditType, Changes, Conclusion, Record};
 use crate::model::schema;
@@ -108,13 +121,32 @@ pub enum NextError {
     Usage(String),
 }
 
-/// Reads a record file, derives the next record and writes it (never over an existing file).
-/// Returns the path written.
+/// The fields next year's record carries over word for word that may no longer be true, with
+/// their names: each is marked for review in the record written, and named in `next`'s message.
+pub const CARRIED_OVER: [(&str, &str); 3] = [
+    ("client.contact", "1.6 联系方式"),
+    ("audit.sampling", "评价抽样方法说明"),
+    ("remote_audit", "1.17 远程审核"),
+];
+
+/// The comment above each field of [`CARRIED_OVER`] in the record written.
+pub const REVIEW_COMMENT: &str = "# 请核对：沿用自上一年度记录，如有变化请修改";
+
+/// The record `next` wrote.
+#[derive(Debug)]
+pub struct Written {
+    pub path: PathBuf,
+    /// The names of the fields carried over that are marked for review (`1.6 联系方式`).
+    pub review: Vec<&'static str>,
+}
+
+/// Reads a record file, derives the next record and writes it (never over an existing file),
+/// with this year's comments.
 pub fn next_record_file(
     file: &Path,
     output: Option<&Path>,
     start: Option<&str>,
-) -> Result<PathBuf, NextError> {
+) -> Result<Written, NextError> {
     let start = start.map(Date::parse).transpose().map_err(NextError::Usage)?;
     let source = Source::read(file).map_err(|d| NextError::Load(LoadError::Unreadable(d)))?;
     let record: Record = source.parse().map_err(|d| NextError::Load(LoadError::Invalid(d)))?;
@@ -147,6 +179,11 @@ pub fn next_record_file(
         next.scheme = Some(relative_to(&load::resolve(file, scheme), out_dir));
     }
     let yaml = serde_saphyr::to_string(&next).map_err(|e| NextError::Usage(format!("无法生成记录：{e}")))?;
+    let written = spans::SpanIndex::build(&yaml);
+    let review: Vec<(&str, &str)> =
+        CARRIED_OVER.into_iter().filter(|(path, _)| written.contains(path)).collect();
+    let marked: Vec<&str> = review.iter().map(|(path, _)| *path).collect();
+    let yaml = carry_comments(&source.text, &yaml, &marked);
     // The schema line editors read stays first, its path taken from the new record's folder.
     let modeline = schema::modeline_target(&source.text)
         .map(|target| {
@@ -168,7 +205,90 @@ pub fn next_record_file(
         std::io::ErrorKind::AlreadyExists => exists(&output),
         _ => NextError::Usage(format!("无法写入 {}：{}", shown(&output), io_reason(&e))),
     })?;
-    Ok(output)
+    Ok(Written { path: output, review: review.into_iter().map(|(_, name)| name).collect() })
+}
+
+/// `yaml` (a record as serde-saphyr writes it) with the comments of `source` (the file it was
+/// derived from) put back, and [`REVIEW_COMMENT`] above each field of `review`.
+///
+/// A comment belongs to the field whose line it is on, else to the next field below it; it is
+/// written above that field's line in `yaml`, indented as that line (so never inside a block
+/// text, whose lines are indented deeper), with the blank line that stood before it. Comments
+/// above the first field (the file's header: `next` writes its own) and of fields `yaml` does
+/// not have are left out, and so are earlier review comments (the new ones are added again).
+pub fn carry_comments(source: &str, yaml: &str, review: &[&str]) -> String {
+    // The first key or list item of each line of the source, in order (a mapping's value
+    // starts at its first key's line, but a comment there is the key's).
+    let mut nodes: Vec<(usize, String)> = Vec::new();
+    spans::walk(source, |node| {
+        let field = node.is_key || node.path.ends_with(']');
+        if field && nodes.last().is_none_or(|(line, _)| *line != node.position.line) {
+            nodes.push((node.position.line, node.path.to_owned()));
+        }
+    });
+    let source_lines: Vec<&str> = source.lines().collect();
+    let blank_before =
+        |line: usize| line >= 2 && source_lines.get(line - 2).is_some_and(|l| l.trim().is_empty());
+    let first = nodes.first().map_or(usize::MAX, |(line, _)| *line);
+    let mut comments: HashMap<String, Vec<String>> = HashMap::new();
+    let mut last = Vec::new();
+    for (event, span) in Parser::new_from_str(source).map_while(Result::ok) {
+        let Event::Comment(text, placement) = event else { continue };
+        let line = span.start.line();
+        let text = format!("#{text}");
+        // The header, and the review comments of an earlier `next`.
+        if line < first || text.starts_with(REVIEW_COMMENT) {
+            continue;
+        }
+        let owner = match placement {
+            Placement::Right => nodes.iter().find(|(at, _)| *at == line),
+            _ => nodes.iter().find(|(at, _)| *at > line),
+        };
+        let group = match owner {
+            Some((_, path)) => comments.entry(path.clone()).or_default(),
+            None => &mut last,
+        };
+        if placement != Placement::Right && blank_before(line) && group.last().is_none_or(|l| !l.is_empty()) {
+            group.push(String::new());
+        }
+        group.push(text);
+    }
+    for path in review {
+        comments.entry((*path).to_owned()).or_default().push(REVIEW_COMMENT.to_owned());
+    }
+    // The line of each path in `yaml`.
+    let mut lines_of: HashMap<String, usize> = HashMap::new();
+    spans::walk(yaml, |node| {
+        let Position { line, .. } = node.position;
+        lines_of.entry(node.path.to_owned()).or_insert(line);
+    });
+    let mut above: HashMap<usize, Vec<String>> = HashMap::new();
+    let mut order: Vec<(usize, String)> =
+        comments.keys().filter_map(|p| Some((*lines_of.get(p)?, p.clone()))).collect();
+    order.sort();
+    for (line, path) in order {
+        above.entry(line).or_default().extend(comments.remove(&path).unwrap_or_default());
+    }
+    let mut out = String::with_capacity(yaml.len() * 2);
+    for (i, line) in yaml.lines().enumerate() {
+        if let Some(comments) = above.get(&(i + 1)) {
+            let indent = &line[..line.len() - line.trim_start().len()];
+            for comment in comments {
+                if comment.is_empty() {
+                    out.push('\n');
+                } else {
+                    out.push_str(&format!("{indent}{comment}\n"));
+                }
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    for comment in last {
+        out.push_str(&comment);
+        out.push('\n');
+    }
+    out
 }
 
 /// Text for a `#` comment line: nothing in it can end the comment (line breaks, controls and
@@ -261,6 +381,24 @@ mod tests {
         assert_eq!(next.audit.end.to_string(), "2028-02-28 pm"); // 420 days, as before
         let late = Date::parse("2999-12-01").unwrap();
         assert!(next_record(&record, Some(late), "this.yaml".into()).unwrap_err().contains("超出"));
+    }
+
+    #[test]
+    fn comments_go_back_above_their_fields_and_block_texts_are_left_alone() {
+        let source = "# header, left out\nprofile: p.yaml\n\n# the client\nclient:\n  name: 甲 # beside\n  note: |\n    # a line of the text\n    more\nscores:\n  # gone with its field\n  repair: 10\n# at the end\n";
+        let yaml = "profile: p.yaml\nclient:\n  name: 甲\n  note: |\n    # a line of the text\n    more\nscores: {}\n";
+        let out = carry_comments(source, yaml, &["client.name"]);
+        assert_eq!(
+            out,
+            format!(
+                "profile: p.yaml\n\n# the client\nclient:\n  # beside\n  {REVIEW_COMMENT}\n  name: 甲\n  note: |\n    # a line of the text\n    more\nscores: {{}}\n# at the end\n"
+            )
+        );
+        // Read back, the text is the same: no comment went into the block text.
+        let read: serde_json::Value = serde_saphyr::from_str(&out).unwrap();
+        assert_eq!(read["client"]["note"], "# a line of the text\nmore\n");
+        // Run again on its own output, nothing doubles.
+        assert_eq!(carry_comments(&out, yaml, &["client.name"]), out);
     }
 
     #[test]

@@ -13,6 +13,11 @@
 //! width space, joiners, U+FEFF, soft hyphen, tag characters), variation selectors, line and
 //! paragraph separators — and every private-use or unassigned code point: a signed report holds
 //! no hidden text.
+//!
+//! A line's run of glyphs is one PDF string, 2 bytes a glyph, and the export refuses a string
+//! of more than [`MAX_PDF_STRING`] bytes: so a run of text the line cannot break — no space in
+//! it, no Chinese character — of more than [`MAX_UNBROKEN`] characters is an error too (an
+//! identifier is set whole on one line; 17,000 digits in a phone field failed the export).
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -23,9 +28,13 @@ use typst::text::FontBook;
 
 use crate::base::diagnostic::{Diagnostic, Problem, escape_where, is_bidi_control};
 use crate::load::{LoadedRecord, Source};
+use crate::rules::export::MAX_PDF_STRING;
 
 /// How many different characters one problem lists.
 const LISTED: usize = 5;
+
+/// The most glyphs one PDF string can hold (2 bytes each): the longest run a line may print.
+const MAX_UNBROKEN: usize = MAX_PDF_STRING / 2;
 
 /// The problems of every text the report would print, placed in the record.
 pub fn check(loaded: &LoadedRecord, book: &FontBook) -> Vec<Diagnostic> {
@@ -158,6 +167,19 @@ fn text_problems(path: &str, text: &str, fonts: &mut Coverage) -> Vec<Problem> {
             .code("invisible-character"),
         );
     }
+    let unbroken = longest_unbroken(text);
+    if unbroken > MAX_UNBROKEN {
+        problems.push(
+            Problem::error(
+                path,
+                format!(
+                    "含有一段 {unbroken} 个字符、中间无法换行的文字（没有空格，也没有汉字）：PDF 中一行的文字最多 {MAX_UNBROKEN} 个字形，报告无法导出"
+                ),
+            )
+            .expected(format!("用空格把它断开，或删去多余的部分（每段不超过 {MAX_UNBROKEN} 个字符）"))
+            .code("too-long-for-pdf"),
+        );
+    }
     if !missing.is_empty() {
         let listed: Vec<String> =
             missing.iter().take(LISTED).map(|&c| format!("“{c}”（U+{:04X}）", u32::from(c))).collect();
@@ -173,6 +195,16 @@ fn text_problems(path: &str, text: &str, fonts: &mut Coverage) -> Vec<Problem> {
         );
     }
     problems
+}
+
+/// The length in characters of the longest run of a text where no line can break: between
+/// spaces, and between the Chinese (CJK) characters a line may break after.
+fn longest_unbroken(text: &str) -> usize {
+    let breaks = |c: char| {
+        c.is_whitespace()
+            || matches!(c, '\u{2E80}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7AF}' | '\u{F900}'..='\u{FAFF}' | '\u{FF00}'..='\u{FFEF}' | '\u{20000}'..='\u{3FFFF}')
+    };
+    text.split(breaks).map(|run| run.chars().count()).max().unwrap_or(0)
 }
 
 /// A character that prints as nothing, or as nothing anyone agreed on: format characters,
@@ -272,6 +304,16 @@ mod tests {
     #[test]
     fn chinese_latin_and_prose_breaks_pass() {
         assert_eq!(problems("重庆百环环保科技有限公司 ABC-123（五星级）\n- 第二行\t甲"), vec![]);
+    }
+
+    #[test]
+    fn a_run_no_line_can_break_is_held_to_what_a_pdf_string_takes() {
+        let fits = "1".repeat(MAX_UNBROKEN);
+        assert_eq!(problems(&format!("电话 {fits} 与 {fits}")), vec![]);
+        assert_eq!(problems(&"重".repeat(3 * MAX_UNBROKEN)), vec![]);
+        let found = problems(&format!("电话{fits}1"));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].message.contains(&format!("一段 {} 个字符", MAX_UNBROKEN + 1)), "{found:?}");
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod changes;
 pub mod check;
 pub mod cycle;
 pub mod decision;
+pub mod export;
 pub mod glyphs;
 pub mod pipeline;
 pub mod score;

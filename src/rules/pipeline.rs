@@ -95,13 +95,16 @@ pub fn check_source_with_fonts(source: Source, book: &FontBook) -> CheckResult {
 }
 
 /// Validates and scores a loaded record.
+/// A number the loader found out of its range is said once, as the loader says it: a rule
+/// on the same field is not repeated.
 pub fn check_loaded(loaded: LoadedRecord) -> Checked {
     let sheet = score::score(&loaded.record, &loaded.scheme);
-    let mut diagnostics: Vec<Diagnostic> =
-        validate::validate(&loaded.record, loaded.previous.as_ref(), &loaded.scheme, &sheet)
-            .into_iter()
-            .map(|problem| loaded.source.place(problem))
-            .collect();
+    let mut diagnostics = loaded.ranges.clone();
+    let rules = validate::validate(&loaded, &sheet)
+        .into_iter()
+        .filter(|problem| !loaded.ranges.iter().any(|range| range.path == problem.path))
+        .map(|problem| loaded.source.place(problem));
+    diagnostics.extend(rules);
     diagnostics.sort_by_key(|d| (d.line, d.column));
     Checked { loaded, sheet, diagnostics }
 }

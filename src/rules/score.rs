@@ -1,9 +1,12 @@
 //! Score: the standard's rules as pure functions of a record and its scheme. No I/O.
 //!
 //! - Points are kept in hundredths, so that what the page prints adds up: a deduction is the
-//!   whole value, the stated points, or maximum × nonconforming / samples rounded to the nearest
-//!   hundredth; an indicator scores what the team states, or its maximum less its findings'
-//!   deductions, exactly, never below zero.
+//!   whole value, the stated points, or maximum × nonconforming / samples rounded *up* to the
+//!   hundredth (worked in whole hundredths, so no binary noise rounds 2.00 up to 2.01); an
+//!   indicator scores what the team states, or its maximum less its findings' deductions,
+//!   exactly, never below zero. Rounding a deduction up cuts a row, never raises it: the score
+//!   is never above the exact one, so no rounding lifts a client into a level it did not earn
+//!   (100 − 10 × 13/29 − 7 × 2/27 = 94.9987 deducts 4.49 and 0.52 and scores 94.99, 四星级).
 //! - Excluded indicators (删减) leave the applicable total.
 //! - Score = obtained / applicable × 100, less each special deduction, plus the bonus (at most
 //!   the scheme's number of bonuses), kept within 0..=100 ([`Bound`] says when it was kept).
@@ -195,22 +198,30 @@ impl ScoreSheet {
     }
 }
 
-/// `value` to the nearest hundredth: the precision every deduction and row is kept at.
+/// `value` to the nearest hundredth: the precision every deduction and row is kept at. A
+/// value that is a whole number of hundredths (every figure written in a record: at most two
+/// decimals) only loses its binary noise. Never −0 (an empty sum of `f64` is −0.0, which would
+/// print and serialize as `-0`).
 pub fn to_hundredths(value: f64) -> f64 {
-    (value * 100.0).round() / 100.0
+    (value * 100.0).round() / 100.0 + 0.0
 }
 
-/// The points one deduction costs an indicator of the given maximum, in hundredths.
+/// The points one deduction costs an indicator of the given maximum, in hundredths. A
+/// proportional deduction, maximum × nonconforming / samples, is rounded up to the hundredth
+/// in whole numbers: 10 × 13 / 29 = 4.482… costs 4.49.
 pub fn deduction_points(deduction: &Deduction, max: f64) -> f64 {
     if deduction.whole {
         return max;
     }
-    let points = match (deduction.points, deduction.samples, deduction.nonconforming) {
-        (Some(points), _, _) => points,
-        (None, Some(samples), Some(bad)) if samples > 0 => max * f64::from(bad) / f64::from(samples),
+    match (deduction.points, deduction.samples, deduction.nonconforming) {
+        (Some(points), _, _) => to_hundredths(points),
+        (None, Some(samples), Some(bad)) if samples > 0 => {
+            let max = u128::try_from(format::hundredths(max)).unwrap_or(0);
+            let hundredths = (max * u128::from(bad)).div_ceil(u128::from(samples));
+            hundredths as f64 / 100.0
+        }
         _ => 0.0,
-    };
-    to_hundredths(points)
+    }
 }
 
 /// An indicator's score from its findings' deductions: maximum less their sum, never below 0.
@@ -423,6 +434,52 @@ mod tests {
         assert_eq!(obtained("delivery"), Obtained::Points(0.0));
         assert_eq!(sheet.total, Some(93.0)); // 100 − 3 − 4
         assert_eq!(level_name(&sheet, &scheme), "四星级");
+    }
+
+    fn proportional(indicator: &str, samples: u32, nonconforming: u32) -> Finding {
+        let deduction = Deduction {
+            indicator: indicator.into(),
+            samples: Some(samples),
+            nonconforming: Some(nonconforming),
+            ..Deduction::default()
+        };
+        Finding { deduction: Some(deduction), ..Finding::default() }
+    }
+
+    #[test]
+    fn proportional_deductions_round_up_so_no_level_is_raised() {
+        let scheme = Scheme::builtin();
+        let mut record = full_marks(&scheme);
+        record.scores.insert("repair".into(), IndicatorScore::Derived);
+        record.scores.insert("quality_assurance".into(), IndicatorScore::Derived);
+        record.findings = vec![proportional("repair", 29, 13), proportional("quality_assurance", 27, 2)];
+        let sheet = score(&record, &scheme);
+        let deducted = |key: &str| sheet.lines().find(|l| l.key == key).unwrap().deducted;
+        assert_eq!((deducted("repair"), deducted("quality_assurance")), (4.49, 0.52));
+        let exact = 100.0 - 10.0 * 13.0 / 29.0 - 7.0 * 2.0 / 27.0; // 94.9987…
+        let total = sheet.total.unwrap();
+        assert!(total <= exact, "{total} > {exact}");
+        assert_eq!(format::points(total), "94.99");
+        assert_eq!(level_name(&sheet, &scheme), "四星级");
+    }
+
+    #[test]
+    fn a_deduction_of_whole_hundredths_is_not_rounded_up() {
+        let scheme = Scheme::builtin();
+        // 6 × 1/3 = 2 and 10 × 3/10 = 3 exactly, however the binary fractions fall.
+        for (key, max, samples, bad, points) in
+            [("staffing", 6.0, 3, 1, 2.0), ("repair", 10.0, 10, 3, 3.0), ("supervision", 7.0, 100, 1, 0.07)]
+        {
+            let finding = proportional(key, samples, bad);
+            assert_eq!(deduction_points(finding.deduction.as_ref().unwrap(), max), points, "{key}");
+        }
+    }
+
+    #[test]
+    fn no_deduction_is_minus_zero() {
+        let scheme = Scheme::builtin();
+        let sheet = score(&full_marks(&scheme), &scheme);
+        assert!(sheet.lines().all(|l| l.deducted.is_sign_positive()));
     }
 
     #[test]

@@ -7,20 +7,21 @@ use crate::base::diagnostic::Problem;
 use crate::base::format::EPSILON;
 use crate::base::format::points;
 use crate::base::markup::Prose;
+use crate::load::LoadedRecord;
+use crate::load::spans::SpanIndex;
 use crate::model::record::{AuditType, Change, IndicatorScore, Record, TeamRole};
 use crate::model::scheme::Scheme;
+use crate::rules::export;
 use crate::rules::score::{ScoreSheet, deduction_points, derived_score};
 
-/// Checks a record against every rule. `previous` is last year's record when the record names
-/// it; `sheet` is the record's score under `scheme`.
-pub fn validate(
-    record: &Record,
-    previous: Option<&Record>,
-    scheme: &Scheme,
-    sheet: &ScoreSheet,
-) -> Vec<Problem> {
-    let mut rules = Rules::default();
-    rules.head(record);
+/// Checks a loaded record against every rule: with last year's record when it names one,
+/// under its scheme, with its profile; `sheet` is its score. Numbers are quoted as the file
+/// writes them.
+pub fn validate(loaded: &LoadedRecord, sheet: &ScoreSheet) -> Vec<Problem> {
+    let LoadedRecord { record, previous, scheme, profile, source, .. } = loaded;
+    let (previous, scheme) = (previous.as_ref(), &**scheme);
+    let mut rules = Rules { problems: Vec::new(), spans: &source.spans };
+    rules.head(record, scheme, &profile.scope_code);
     if let Some(previous) = previous {
         rules.previous(record, previous);
     }
@@ -34,6 +35,7 @@ pub fn validate(
     rules.levels(record, scheme, sheet);
     rules.narratives(record);
     rules.conclusion(record);
+    rules.problems.extend(export::check(record, scheme));
     rules.problems
 }
 
@@ -46,12 +48,19 @@ const MAX_AUDIT_DAYS: i64 = 30;
 /// earlier than this before the audit is warned of.
 const CYCLE_YEARS: u16 = 3;
 
-#[derive(Default)]
-struct Rules {
+struct Rules<'a> {
     problems: Vec<Problem>,
+    /// Where the record's fields are, and its numbers as written.
+    spans: &'a SpanIndex,
 }
 
-impl Rules {
+impl Rules<'_> {
+    /// A number of the record as its file writes it (`18446744073709551615`), else as the
+    /// report prints it.
+    fn number(&self, path: &str, value: f64) -> String {
+        self.spans.number(path).map_or_else(|| points(value), str::to_owned)
+    }
+
     /// Records an error of the kind `code` (see [`crate::base::diagnostic::Diagnostic::code`]).
     fn error(
         &mut self,
@@ -92,7 +101,7 @@ impl Rules {
         self.required(path, &prose.0, what);
     }
 
-    fn head(&mut self, record: &Record) {
+    fn head(&mut self, record: &Record, scheme: &Scheme, scope_code: &str) {
         let number = record.project_number.trim();
         self.required("project_number", number, "项目编号");
         let parts: Vec<&str> = number.split('-').collect();
@@ -110,6 +119,43 @@ impl Rules {
             Self::expect(p, "如 20913-2024-SA（编号-年份-类别）");
         }
         self.required("scope.text", &record.scope.text, "审查范围");
+        self.scope_text(&record.scope.text, scheme, scope_code);
+    }
+
+    /// 1.9 and 6 print `S: {text}（{level}）`: the code and the level are the report's, so
+    /// written into the text they would print twice (`S: S: …（四星级）（五星级）`).
+    fn scope_text(&mut self, text: &str, scheme: &Scheme, scope_code: &str) {
+        let expected = "只写范围本身，如 环保类设备销售的售后服务";
+        let after_code = text.trim_start().strip_prefix(scope_code).map(str::trim_start);
+        if !scope_code.is_empty()
+            && let Some(colon) =
+                after_code.and_then(|rest| rest.chars().next()).filter(|c| matches!(c, ':' | '：'))
+        {
+            let p = self.error(
+                "scope-code-typed",
+                "scope.text",
+                format!(
+                    "审查范围以“{scope_code}{colon}”开头：报告在 1.9 和第 6 部分自动加上范围代码“{scope_code}: ”，这样会印成“{scope_code}: {scope_code}{colon}…”"
+                ),
+            );
+            Self::expect(p, &format!("去掉开头的“{scope_code}{colon}”，{expected}"));
+        }
+        if let Some(level) = scheme.levels.iter().find(|level| text.contains(&level.name)) {
+            let p = self.error(
+                "scope-level-typed",
+                "scope.text",
+                format!(
+                    "审查范围中写了星级“{}”：报告在 1.9 和第 6 部分自动加上评定的星级，这样会印成“（{}）（…）”",
+                    level.name, level.name
+                ),
+            );
+            Self::expect(
+                p,
+                &format!(
+                    "{expected}；星级由评分得出，要推荐较低的星级时写 scope.level 与 scope.level_reason"
+                ),
+            );
+        }
     }
 
     /// A record that names last year's: 1.14 is computed from the two, and the period joins.
@@ -484,11 +530,8 @@ impl Rules {
             }
             match *score {
                 IndicatorScore::Stated(stated) if !(0.0..=indicator.max).contains(&stated) => {
-                    let p = self.error(
-                        "score-range",
-                        path,
-                        format!("{}的得分 {} 超出范围", indicator.name, points(stated)),
-                    );
+                    let message = format!("{}的得分 {} 超出范围", indicator.name, self.number(&path, stated));
+                    let p = self.error("score-range", path, message);
                     Self::expect(p, &format!("0 到 {} 之间", points(indicator.max)));
                 }
                 IndicatorScore::Stated(stated) if !deductions.is_empty() => {
@@ -620,11 +663,9 @@ impl Rules {
         if let Some(stated) = d.points
             && !(stated > 0.0 && stated <= max)
         {
-            let p = self.error(
-                "deduction-range",
-                format!("{path}.points"),
-                format!("扣分 {} 超出范围", points(stated)),
-            );
+            let path = format!("{path}.points");
+            let message = format!("扣分 {} 超出范围", self.number(&path, stated));
+            let p = self.error("deduction-range", path, message);
             Self::expect(p, &format!("大于 0、不超过该指标分值 {}", points(max)));
         }
         if proportional {

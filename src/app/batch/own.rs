@@ -11,7 +11,9 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use super::Error;
+use super::plan::REPORTS;
 use crate::base::diagnostic::{io_reason, shown};
+use crate::base::output::remove_stale_temporaries;
 
 /// The out-dir's folder for the batch's own files.
 pub const DIR: &str = ".certreport";
@@ -35,8 +37,25 @@ pub fn folder(path: &Path) -> Result<PathBuf, String> {
     Ok(path.to_owned())
 }
 
-/// Locks the out-dir for this batch (until the returned file is dropped), then removes what a
-/// killed batch left there.
+/// Clears the place of one of the batch's own files (the manifest, the journal): a folder
+/// found there holds nothing of the batch's and is moved aside, to `<name>.moved-<n>` beside
+/// it, never deleted.
+pub fn make_room(path: &Path) -> std::io::Result<PathBuf> {
+    if std::fs::symlink_metadata(path).is_ok_and(|meta| meta.is_dir()) {
+        let mut aside = (1..).map(|n| {
+            let mut name = path.file_name().unwrap_or_default().to_owned();
+            name.push(format!(".moved-{n}"));
+            path.with_file_name(name)
+        });
+        let free = aside.find(|p| std::fs::symlink_metadata(p).is_err()).expect("a free name");
+        std::fs::rename(path, free)?;
+    }
+    Ok(path.to_owned())
+}
+
+/// Locks the out-dir for this batch (until the returned file is dropped), then removes the
+/// temporary files a killed batch left in its own folders — the out-dir itself (not its
+/// subfolders: a user's), `reports/` and `.certreport/` — never elsewhere.
 pub fn lock(out_dir: &Path) -> Result<File, Error> {
     let dir = folder(&out_dir.join(DIR))?;
     let path = dir.join("lock");
@@ -66,7 +85,9 @@ pub fn lock(out_dir: &Path) -> Result<File, Error> {
             return Err(Error::Usage(format!("无法锁定输出目录 {}：{}", shown(out_dir), io_reason(&e))));
         }
     }
-    crate::base::output::remove_stale_temporaries(out_dir);
+    remove_stale_temporaries(out_dir, false);
+    remove_stale_temporaries(&out_dir.join(REPORTS), true);
+    remove_stale_temporaries(&dir, true);
     Ok(file)
 }
 
@@ -87,5 +108,15 @@ mod tests {
         assert_eq!(std::fs::read(docs.join("a.1.pdf")).unwrap(), b"mine");
         std::fs::write(dir.path().join("file"), "x").unwrap();
         assert!(folder(&dir.path().join("file")).is_err());
+    }
+
+    #[test]
+    fn a_folder_in_place_of_an_own_file_is_moved_aside() {
+        let dir = tempfile::tempdir().unwrap();
+        let manifest = dir.path().join("manifest.json");
+        std::fs::create_dir_all(manifest.join("inside")).unwrap();
+        assert_eq!(make_room(&manifest).unwrap(), manifest);
+        assert!(!manifest.exists());
+        assert!(dir.path().join("manifest.json.moved-1/inside").is_dir());
     }
 }

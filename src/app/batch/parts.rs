@@ -12,10 +12,10 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use super::Warning;
 use super::own::{self, DIR};
 use crate::base::files::read_own;
 use crate::base::output::{Inputs, Kind, write_atomic};
-use crate::errln;
 
 /// A part: its PDF, and the first row of the next part.
 pub type Part = (Vec<u8>, usize);
@@ -40,9 +40,9 @@ fn parse_name(name: &str) -> Option<(&str, usize)> {
 }
 
 impl<'a> PartCache<'a> {
-    pub fn new(out_dir: &Path, inputs: &'a Inputs) -> PartCache<'a> {
+    pub fn new(out_dir: &Path, inputs: &'a Inputs, warn: &dyn Fn(Warning)) -> PartCache<'a> {
         let dir = own::folder(&out_dir.join(DIR).join("summary-parts"))
-            .map_err(|why| errln!("警告：{why}；汇总表将整体重新排版"))
+            .map_err(|why| warn(Warning::Parts(why)))
             .ok();
         let known = dir
             .iter()

@@ -1,30 +1,34 @@
 //! Which files a batch renders, and where each PDF goes.
 //!
-//! - Inputs are record files or folders searched recursively ([`crate::base::files::find`]: no link
-//!   cycle, regular files only) for `.yaml`/`.yml` files. Files that are plainly a CB profile
-//!   (a top-level `post_code`) or a scoring scheme (top-level `groups` and `levels`) without an
-//!   `audit_type` are skipped; every other file is treated as a record, so that a broken record
-//!   is reported rather than passed over.
+//! - Inputs are record files or folders searched recursively ([`crate::base::files::find`]: no
+//!   link cycle, regular files only) for `.yaml`/`.yml` files. Files that are plainly a CB
+//!   profile or a scoring scheme ([`crate::load::file_kind`]) are skipped, found in a folder or
+//!   given by name (`batch *.yaml` beside `cb-profile.yaml`); every other file is treated as a
+//!   record, so that a broken record is reported rather than passed over.
 //! - Reports go to the out-dir's [`REPORTS`] folder, the summaries beside it: no record's name
 //!   can make its report collide with a summary.
 //! - A report's name is the input's path relative to the folder it was found in (a file given
 //!   directly: its name) with the extension `.yaml`/`.yml` replaced by `.pdf`, every other part
-//!   kept (`客户.2025.yaml` → `客户.2025.pdf`). Should two inputs still map to one name (`r.yaml`
-//!   and `r.yml`, the same name in two input folders, or `x.yaml` beside a folder `x.pdf/`
-//!   whose records need `x.pdf` as a folder), the later in sorted order — a file before a
-//!   folder — gets `-2`, `-3` … appended, never a name another input has; a name too long for
-//!   the suffix is shortened first. Names are kept byte for byte, UTF-8 or not.
+//!   kept (`客户.2025.yaml` → `客户.2025.pdf`). A record keeps the name its report had in the
+//!   previous run (the manifest's): a record added later never takes an existing report's
+//!   name — `r.yaml` added beside `r.yml` gets `r-2.pdf`, and `reports/r.pdf` stays r.yml's.
+//!   Should two inputs map to one name otherwise (`r.yaml` and `r.yml`, the same name in two
+//!   input folders, or `x.yaml` beside a folder `x.pdf/` whose records need `x.pdf` as a
+//!   folder), the later in sorted order — a file before a folder — gets `-2`, `-3` …
+//!   appended, never a name another input has, and a warning says so; a name too long for the
+//!   suffix is shortened first. Names are kept byte for byte, UTF-8 or not.
 //! - Each found file is read at most [`crate::load::MAX_FILE_BYTES`], without blocking
-//!   ([`crate::base::files::read_regular`]): a link to `/proc/kmsg` or a sparse file of gigabytes
-//!   costs nothing.
+//!   ([`crate::base::files::read_regular`]): a link to `/proc/kmsg` or a sparse file of
+//!   gigabytes costs nothing.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::{Path, PathBuf};
 
+use super::Warning;
 use crate::base::diagnostic::shown;
-use crate::errln;
+use crate::load::{FileKind, file_kind};
 
 /// The out-dir's folder for the reports.
 pub const REPORTS: &str = "reports";
@@ -42,21 +46,27 @@ pub struct Job {
     pub name: PathBuf,
 }
 
-/// Finds the records and names their outputs. What a folder walk passed over is said on
-/// standard error.
-pub fn plan(inputs: &[PathBuf], out_dir: &Path) -> Result<Vec<Job>, String> {
-    let mut found: Vec<(PathBuf, PathBuf)> = Vec::new(); // (input, relative name)
+/// A record found: its file, the file's identity (canonical path), and its report's name
+/// before collisions are settled (relative to [`REPORTS`]).
+pub struct Found {
+    input: PathBuf,
+    identity: PathBuf,
+    name: PathBuf,
+}
+
+/// Finds the records among `inputs`. What a folder walk passed over is a warning.
+pub fn find(inputs: &[PathBuf], warn: &dyn Fn(Warning)) -> Result<Vec<Found>, String> {
+    let mut found = Vec::new();
     let mut seen_inputs = HashSet::new();
     for input in inputs {
         let meta = std::fs::metadata(input).map_err(|_| format!("找不到输入：{}", shown(input)))?;
-        let files = if meta.is_dir() {
+        let files: Vec<(PathBuf, PathBuf)> = if meta.is_dir() {
             let walk = crate::base::files::find(input, &["yaml", "yml"]);
-            for passed_over in &walk.passed_over {
-                errln!("警告：{passed_over}");
+            for passed_over in walk.passed_over {
+                warn(Warning::PassedOver(passed_over));
             }
             walk.files
                 .into_iter()
-                .filter(|f| is_record(f))
                 .map(|file| {
                     let relative = file.strip_prefix(input).unwrap_or(&file).to_owned();
                     (file, relative)
@@ -68,31 +78,79 @@ pub fn plan(inputs: &[PathBuf], out_dir: &Path) -> Result<Vec<Job>, String> {
             return Err(format!("输入 {} 不是普通文件或目录", shown(input)));
         };
         for (file, relative) in files {
+            if file_kind(&file) != FileKind::Record {
+                continue;
+            }
             let identity = std::fs::canonicalize(&file).unwrap_or_else(|_| file.clone());
-            if seen_inputs.insert(identity) {
-                found.push((file, relative.with_extension("pdf")));
+            if seen_inputs.insert(identity.clone()) {
+                found.push(Found { input: file, identity, name: relative.with_extension("pdf") });
             }
         }
     }
+    Ok(found)
+}
+
+/// Names the reports of the records found: first the names the previous run gave
+/// (`previous`: record file, canonical → report's path relative to the out-dir), then every
+/// other record its own name or, taken, the first free suffix (with a warning).
+pub fn name(
+    found: Vec<Found>,
+    out_dir: &Path,
+    previous: &HashMap<PathBuf, PathBuf>,
+    warn: &dyn Fn(Warning),
+) -> Vec<Job> {
     // Every folder a report is put in: no report may take its name.
     let folders: HashSet<PathBuf> =
-        found.iter().flat_map(|(_, name)| name.ancestors().skip(1).map(Path::to_path_buf)).collect();
-    // First every name to its first claimant, then suffixes for the others.
-    let mut taken: HashSet<PathBuf> = HashSet::new();
-    let first: Vec<bool> =
-        found.iter().map(|(_, name)| !folders.contains(name) && taken.insert(name.clone())).collect();
-    let mut jobs = Vec::with_capacity(found.len());
-    for ((input, mut name), first) in found.into_iter().zip(first) {
-        if !first {
-            name = (2..)
-                .map(|n| suffixed(&name, n))
-                .find(|candidate| !folders.contains(candidate) && taken.insert(candidate.clone()))
-                .expect("a free name");
+        found.iter().flat_map(|f| f.name.ancestors().skip(1).map(Path::to_path_buf)).collect();
+    let mut taken: HashMap<PathBuf, PathBuf> = HashMap::new(); // name → its record
+    let mut names: Vec<Option<PathBuf>> = found
+        .iter()
+        .map(|f| {
+            let kept = previous.get(&f.identity)?.strip_prefix(REPORTS).ok()?.to_owned();
+            let fits = kept == f.name || suffix_of(&kept).is_some_and(|n| suffixed(&f.name, n) == kept);
+            (fits && !folders.contains(&kept) && !taken.contains_key(&kept)).then(|| {
+                taken.insert(kept.clone(), f.input.clone());
+                kept
+            })
+        })
+        .collect();
+    for (f, name) in found.iter().zip(&mut names) {
+        if name.is_some() {
+            continue;
         }
-        let name = Path::new(REPORTS).join(name);
-        jobs.push(Job { input, output: out_dir.join(&name), name });
+        if !folders.contains(&f.name) && !taken.contains_key(&f.name) {
+            taken.insert(f.name.clone(), f.input.clone());
+            *name = Some(f.name.clone());
+            continue;
+        }
+        let given = (2..)
+            .map(|n| suffixed(&f.name, n))
+            .find(|candidate| !folders.contains(candidate) && !taken.contains_key(candidate))
+            .expect("a free name");
+        taken.insert(given.clone(), f.input.clone());
+        warn(Warning::SameName {
+            record: f.input.clone(),
+            holder: taken.get(&f.name).cloned(),
+            name: Path::new(REPORTS).join(&f.name),
+            given: Path::new(REPORTS).join(&given),
+        });
+        *name = Some(given);
     }
-    Ok(jobs)
+    found
+        .into_iter()
+        .zip(names)
+        .map(|(f, name)| {
+            let name = Path::new(REPORTS).join(name.expect("every record named"));
+            Job { input: f.input, output: out_dir.join(&name), name }
+        })
+        .collect()
+}
+
+/// The `N` of a name `stem-N.pdf`.
+fn suffix_of(name: &Path) -> Option<usize> {
+    let stem = name.file_stem()?.to_str()?;
+    let (_, n) = stem.rsplit_once('-')?;
+    n.parse().ok().filter(|&n| n >= 2)
 }
 
 /// `dir/name-N.pdf` for `dir/name.pdf`, the name shortened (on a character boundary) so that
@@ -110,32 +168,16 @@ fn suffixed(name: &Path, n: usize) -> PathBuf {
     name.with_file_name(OsString::from_vec(file))
 }
 
-/// Everything but a plain profile or scheme file counts as a record. Only the top-level keys
-/// are looked at (lines that start with `key:`), which is quick for thousands of files; a file
-/// that is neither, or that cannot be read as text, is treated as a record and so reported.
-fn is_record(file: &Path) -> bool {
-    let Ok(bytes) = crate::base::files::read_regular(file, crate::load::MAX_FILE_BYTES) else { return true };
-    let Ok(text) = std::str::from_utf8(&bytes) else { return true };
-    let keys: HashSet<&str> = text
-        .lines()
-        .filter_map(|line| line.split_once(':'))
-        .map(|(key, _)| key.trim_end().trim_matches(['"', '\'']))
-        .filter(|key| !key.is_empty() && !key.starts_with([' ', '\t', '#', '-']))
-        .collect();
-    if keys.contains("audit_type") {
-        return true;
-    }
-    let profile = keys.contains("post_code");
-    let scheme = keys.contains("groups") && keys.contains("levels");
-    !(profile || scheme)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn outputs(jobs: &[Job]) -> Vec<String> {
         jobs.iter().map(|j| j.name.to_string_lossy().into_owned()).collect()
+    }
+
+    fn plan(inputs: &[PathBuf], out_dir: &Path) -> Result<Vec<Job>, String> {
+        Ok(name(find(inputs, &|_| {})?, out_dir, &HashMap::new(), &|_| {}))
     }
 
     #[test]
@@ -187,19 +229,22 @@ mod tests {
     }
 
     #[test]
-    fn profiles_and_schemes_are_not_records() {
+    fn a_record_keeps_the_name_of_its_report() {
         let dir = tempfile::tempdir().unwrap();
-        let file = |name: &str, text: &str| {
-            let path = dir.path().join(name);
-            std::fs::write(&path, text).unwrap();
-            path
-        };
-        assert!(!is_record(&file("profile.yaml", "name: CB\npost_code: \"100000\"\n")));
-        assert!(!is_record(&file("scheme.yaml", "# a scheme\ngroups:\n  - key: a\nlevels: []\n")));
-        assert!(is_record(&file("record.yaml", "audit_type: initial\nprofile: cb.yaml\n")));
-        // A record that names its CB's post code inside a mapping is still a record.
-        assert!(is_record(&file("nested.yaml", "client:\n  post_code: \"1\"\n")));
-        // So is a file that is neither: it is reported if broken.
-        assert!(is_record(&file("broken.yaml", "audit_type initial\n")));
+        for name in ["r.yaml", "r.yml", "s.yaml", "s.yml"] {
+            std::fs::write(dir.path().join(name), "audit_type: initial\n").unwrap();
+        }
+        let found = find(&[dir.path().to_owned()], &|_| {}).unwrap();
+        let canonical = |name: &str| dir.path().join(name).canonicalize().unwrap();
+        let previous = HashMap::from([
+            (canonical("r.yml"), PathBuf::from("reports/r.pdf")),
+            (canonical("s.yml"), PathBuf::from("reports/s-2.pdf")),
+        ]);
+        let warned = std::cell::RefCell::new(Vec::new());
+        let jobs = name(found, Path::new("out"), &previous, &|w| warned.borrow_mut().push(w.to_string()));
+        assert_eq!(outputs(&jobs), ["reports/r-2.pdf", "reports/r.pdf", "reports/s.pdf", "reports/s-2.pdf"]);
+        let warned = warned.into_inner();
+        assert_eq!(warned.len(), 1, "{warned:?}");
+        assert!(warned[0].contains("r.yaml") && warned[0].contains("r.yml"), "{warned:?}");
     }
 }

@@ -8,21 +8,27 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::parts::{Part, PartCache};
-use super::{Error, Row, SUMMARY_FILES, Status, Summary};
+use super::{Error, Row, Status, Summary, Warning};
 use crate::base::date::Date;
 use crate::base::output::{Inputs, OutputError, write_atomic};
 use crate::report::join::{JoinedInfo, PdfJoiner};
 use crate::report::{self, Engine, Tagging, Template};
 use crate::rules::glyphs::Printable;
 
-/// Writes summary.csv, summary.json and summary.pdf (each over a file of its kind only, and
-/// never over one of `inputs`).
-pub fn write(summary: &Summary, engine: &Engine, out_dir: &Path, inputs: &Inputs) -> Result<(), Error> {
+/// Writes summary.csv, summary.json and summary.pdf (`--check-only`: check-summary.*), each
+/// over a file of its kind only, and never over one of `inputs`.
+pub fn write(
+    summary: &Summary,
+    engine: &Engine,
+    out_dir: &Path,
+    inputs: &Inputs,
+    warn: &dyn Fn(Warning),
+) -> Result<(), Error> {
     let json = serde_json::to_vec_pretty(summary).expect("the summary serializes");
-    let mut parts = PartCache::new(out_dir, inputs);
+    let mut parts = PartCache::new(out_dir, inputs, warn);
     let contents = [csv(summary), json, table_pdf(summary, engine, &mut parts)?];
     parts.prune();
-    for ((name, kind), bytes) in SUMMARY_FILES.into_iter().zip(contents) {
+    for ((name, kind), bytes) in summary.files().into_iter().zip(contents) {
         let path = out_dir.join(name);
         inputs.guard(&path, &[], kind)?;
         write_atomic(&path, &bytes).map_err(|error| OutputError::Io { path, error })?;
@@ -46,15 +52,17 @@ const ROW_MARK: &str = "row";
 fn table_pdf(summary: &Summary, engine: &Engine, cache: &mut PartCache<'_>) -> Result<Vec<u8>, String> {
     // The reports' cached layout is of no use here.
     Engine::clear_cache();
+    let mut printable = Printable::new(engine.book());
     let date = summary.date;
     let rows = &summary.rows;
+    let certification_body = printable.text(&summary.certification_bodies.join("、")).into_owned();
     let mut joined = PdfJoiner::default();
-    let mut printable = Printable::new(engine.book());
     let mut start = 0;
     while start < rows.len() {
         let end = (start + PART_ROWS).min(rows.len());
         let part = TablePart {
             title: &summary.title,
+            certification_body: &certification_body,
             date,
             total: summary.total,
             succeeded: summary.succeeded,
@@ -117,6 +125,8 @@ fn typeset_part(
 #[derive(Serialize)]
 struct TablePart<'a> {
     title: &'a str,
+    /// The certification bodies of the records (one, as a rule), printed under the title.
+    certification_body: &'a str,
     date: Date,
     total: usize,
     succeeded: usize,
@@ -137,6 +147,8 @@ struct TableRow<'a> {
     client: Cow<'a, str>,
     project_number: Cow<'a, str>,
     audit_type: &'a str,
+    /// 审查日期: `2025-12-03`, or `2025-12-03 至 2025-12-05`.
+    dates: String,
     score: String,
     level: Cow<'a, str>,
     /// 通过 / 不通过, empty when not scored.
@@ -153,6 +165,7 @@ impl<'a> TableRow<'a> {
             client: printable.text(if row.client.is_empty() { &row.file } else { &row.client }),
             project_number: printable.text(&row.project_number),
             audit_type: &row.audit_type,
+            dates: audit_dates(row),
             score: score_text(row.score),
             level: printable.text(&row.level),
             result: passed_label(row.passed),
@@ -160,11 +173,20 @@ impl<'a> TableRow<'a> {
             // (summary.csv and summary.json tell them apart).
             status: row
                 .status
-                .map(|s| if s.succeeded() { Status::Ok } else { s })
+                .map(|s| if s == Status::Unchanged { Status::Ok } else { s })
                 .map(Status::label)
                 .unwrap_or_default(),
             note: printable.text(&row.first_error),
         }
+    }
+}
+
+/// The days of the audit; empty when the record could not be read.
+fn audit_dates(row: &Row) -> String {
+    match (row.audit_start, row.audit_end) {
+        (Some(start), Some(end)) if start.date != end.date => format!("{} 至 {}", start.date, end.date),
+        (Some(start), _) => start.date.to_string(),
+        _ => String::new(),
     }
 }
 
@@ -182,7 +204,7 @@ fn passed_label(passed: Option<bool>) -> &'static str {
 }
 
 /// The columns of summary.csv.
-const CSV_HEADER: [&str; 13] = [
+const CSV_HEADER: [&str; 14] = [
     "文件",
     "受审查方",
     "项目编号",
@@ -196,6 +218,7 @@ const CSV_HEADER: [&str; 13] = [
     "状态",
     "首个错误",
     "错误行号",
+    "认证机构",
 ];
 
 /// The summary as CSV, UTF-8 with a byte-order mark so that Excel reads the Chinese; lines
@@ -204,7 +227,7 @@ fn csv(summary: &Summary) -> Vec<u8> {
     let mut out = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer("\u{feff}".as_bytes().to_vec());
-    let mut line = |fields: [&str; 13]| {
+    let mut line = |fields: [&str; 14]| {
         out.write_record(fields.map(defuse).iter().map(String::as_str)).expect("writing to memory");
     };
     line(CSV_HEADER);
@@ -224,6 +247,7 @@ fn csv(summary: &Summary) -> Vec<u8> {
             row.status.map(Status::label).unwrap_or_default(),
             &row.first_error,
             &row.error_line.map(|l| l.to_string()).unwrap_or_default(),
+            &row.certification_body,
         ]);
     }
     out.into_inner().expect("writing to memory")
@@ -252,6 +276,8 @@ mod tests {
         let summary = Summary {
             title: String::new(),
             date: Date::default(),
+            certification_bodies: Vec::new(),
+            check_only: false,
             total: 1,
             succeeded: 1,
             unchanged: 0,

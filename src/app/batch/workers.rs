@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
 use super::{Job, Row};
-use crate::base::diagnostic::io_reason;
+use crate::base::diagnostic::thread_reason;
 
 /// Typst's PDF export is deeply recursive: worker threads get a large stack.
 const WORKER_STACK: usize = 64 * 1024 * 1024;
@@ -50,7 +50,10 @@ pub fn run<T: Send>(
         .stack_size(WORKER_STACK)
         .thread_name(|i| format!("certreport-worker-{i}"))
         .build()
-        .map_err(|e| format!("无法启动工作线程：{e}"))?;
+        .map_err(|e| {
+            let io = std::error::Error::source(&e).and_then(|s| s.downcast_ref::<std::io::Error>());
+            format!("无法启动工作线程：{}", io.map_or_else(|| "线程池已在使用中".to_owned(), thread_reason))
+        })?;
     let rows: Mutex<Vec<Option<Row>>> = Mutex::new(jobs.iter().map(|_| None).collect());
     let store = |index: usize, row: Row| {
         finished(&row);
@@ -66,7 +69,7 @@ pub fn run<T: Send>(
                 store(index, write(&jobs[index], rendered));
             }
         });
-        writer.map_err(|e| format!("无法启动写入线程：{}", io_reason(&e)))?;
+        writer.map_err(|e| format!("无法启动写入线程：{}", thread_reason(&e)))?;
         pool.broadcast(|worker| {
             prepare(worker.index(), worker.num_threads());
             let to_writer = to_writer.clone();

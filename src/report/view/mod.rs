@@ -19,6 +19,7 @@ use crate::base::date::Date;
 use crate::base::markup::Block;
 use crate::load::LoadedRecord;
 use crate::rules::decision::decide;
+use crate::rules::export;
 use crate::rules::pipeline::Checked;
 use crate::rules::score::ScoreSheet;
 
@@ -94,13 +95,9 @@ impl ReportView {
         let decision = decide(record, scheme, sheet);
         ReportView {
             meta: Meta {
-                title: format!("服务认证审查报告：{}（{}）", record.client.name, record.project_number),
+                title: export::document_title(record),
                 author: record.conclusion.author.clone(),
-                keywords: vec![
-                    scheme.standard.clone(),
-                    record.project_number.clone(),
-                    record.audit_type.label().into(),
-                ],
+                keywords: export::document_keywords(record, scheme),
                 date: YearMonthDay {
                     year: u32::from(date.year()),
                     month: u32::from(date.month()),

@@ -295,11 +295,12 @@ mod tests {
         let view = assert_adds_up(&mut record, &scheme);
         assert_eq!(
             deduction_note(record.findings[0].deduction.as_ref().unwrap(), &scheme).unwrap(),
-            "（投诉处理扣 3.33 分：抽样 3 个，不符合 1 个）"
+            "（投诉处理扣 3.34 分：抽样 3 个，不符合 1 个）"
         );
-        assert_eq!(view.groups[2].rows[1].score, "6.67");
-        assert_eq!(view.total, "96.67");
-        assert!(view.calculation.ends_with("= 96.67 / 100 × 100 = 96.67 分"), "{}", view.calculation);
+        // 3.333… is deducted as 3.34, rounded up: the row is cut, never raised.
+        assert_eq!(view.groups[2].rows[1].score, "6.66");
+        assert_eq!(view.total, "96.66");
+        assert!(view.calculation.ends_with("= 96.66 / 100 × 100 = 96.66 分"), "{}", view.calculation);
     }
 
     #[test]
@@ -323,7 +324,7 @@ mod tests {
             proportional("service_culture", 11, 4),
         ];
         let view = assert_adds_up(&mut record, &scheme);
-        assert_eq!(view.groups[0].rows[1].score, "3.81"); // 6 − 0.86 − 1.33
+        assert_eq!(view.groups[0].rows[1].score, "3.8"); // 6 − 0.86 − 1.34
     }
 
     #[test]
@@ -336,6 +337,22 @@ mod tests {
         record.scores.insert("delivery".into(), IndicatorScore::Excluded);
         let view = assert_adds_up(&mut record, &scheme);
         assert!(view.calculation.contains("/ 94 × 100 ≈"), "{}", view.calculation);
+    }
+
+    #[test]
+    fn a_score_just_below_five_stars_prints_below_it_and_adds_up() {
+        // 100 − 10 × 13/29 − 7 × 2/27 = 94.9987…: rounded to the nearest hundredth the two
+        // deductions were 4.48 + 0.52 = 5.00, and the page printed 95 分，五星级.
+        let scheme = Scheme::builtin();
+        let mut record = full_marks(&scheme);
+        record.findings = vec![proportional("repair", 29, 13), proportional("quality_assurance", 27, 2)];
+        let view = assert_adds_up(&mut record, &scheme);
+        assert_eq!(
+            (view.groups[1].rows[3].score.as_str(), view.groups[1].rows[4].score.as_str()),
+            ("5.51", "6.48")
+        );
+        assert_eq!(view.total, "94.99");
+        assert_eq!(view.result, "94.99 分，四星级售后服务");
     }
 
     #[test]
