@@ -197,7 +197,7 @@ fn init_examples_pass_check_when_uncommented() {
 #[test]
 fn init_writes_the_schema_its_first_line_names() {
     let ws = Workspace::new();
-    std::fs::create_dir_all(ws.path("records")).unwrap();
+    // In a folder not there yet: it is created.
     let output = certreport(&["init", "-o", "records/a.yaml"], ws.dir.path());
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(stdout(&output).contains("record.schema.json"), "{}", stdout(&output));

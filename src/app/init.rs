@@ -18,7 +18,7 @@
 //!
 //! The first line names the schema: `schemas/record.schema.json` in the file's folder or one
 //! above, else `record.schema.json` beside it — written there when it is not yet, so the name
-//! always leads to a file. Nothing is ever overwritten.
+//! always leads to a file. A missing folder is created; nothing is ever overwritten.
 //!
 //! [`Record`]: crate::model::record::Record
 
@@ -460,6 +460,8 @@ fn write_with_schema(
         None => (kind.file_name().to_owned(), Some(output.with_file_name(kind.file_name()))),
     };
     let text = make(&schema_path);
+    // A missing folder is created, as `render` creates one for its PDF.
+    std::fs::create_dir_all(dir).map_err(|e| InitError::Io(output.to_owned(), e))?;
     crate::base::output::write_new(output, text.as_bytes()).map_err(|e| match e.kind() {
         std::io::ErrorKind::AlreadyExists => exists(output),
         _ => InitError::Io(output.to_owned(), e),
