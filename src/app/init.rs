@@ -210,6 +210,12 @@ fn profile_fields() -> Vec<(&'static str, Slot)> {
         ("post_code", Text),
         ("scope_code", Commented),
         ("signature_lines", Commented),
+        ("logo", Commented),
+        ("cover", Commented),
+        ("fonts", Commented),
+        ("title", Commented),
+        ("header", Commented),
+        ("template", Commented),
     ]
 }
 
@@ -267,6 +273,18 @@ fn example(path: &str) -> Option<(String, &'static str)> {
         "signature_lines" => (
             "signature_lines:\n  - label: 审查组长签字\n  - label: 认证机构（盖章）\n    seal: true             # 留出盖章的位置",
             "报告编制人与编制日期之后本机构自己的签字行",
+        ),
+        "logo" => ("logo: logo.svg", "本机构的标志图片（PNG、JPEG 或 SVG），路径相对于本文件"),
+        "cover" => ("cover: true", "报告前加一页封面"),
+        "fonts" => (
+            "fonts:\n  body: LXGW WenKai          # 正文字体；本机没有的字体用 --font-path 给出其文件夹\n  heading: Noto Sans CJK SC",
+            "不写即用内置的 Noto Serif CJK SC（正文）与 Noto Sans CJK SC（标题）",
+        ),
+        "title" => ("title: 服务认证评价报告", "不写即为“服务认证审查报告”"),
+        "header" => ("header: 本机构名称　服务认证审查报告", "第二页起的页眉文字"),
+        "template" => (
+            "template: templates/ourcb/",
+            "本机构自己的报告模板文件夹：先运行 certreport template new templates/ourcb 生成，再修改",
         ),
         _ => return None,
     };

@@ -34,9 +34,9 @@ use crate::base::diagnostic::{Diagnostic, shown};
 // editor replaces the file).
 use crate::base::files::absolute;
 use crate::base::output::OutputError;
+use crate::report::target::{Target, WriteError};
 use crate::report::template::TemplateDiagnostic;
 use crate::report::{Engine, RenderError};
-use crate::report::target::{Target, WriteError};
 use crate::rules::pipeline::{self, CheckResult};
 
 /// How long the files must be quiet before a render: long enough to gather one save's writes,
