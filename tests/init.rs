@@ -226,8 +226,15 @@ fn init_profile_writes_a_starter_profile_that_records_can_use() {
     assert!(ws.path("profile.schema.json").is_file());
     assert!(text.contains("# 封面及页眉：认证机构名称"), "{text}");
     let (uncommented, examples) = uncomment_examples(&text);
-    assert_eq!(examples, 2, "{text}");
+    assert_eq!(examples, 8, "{text}");
     ws.write("mine.yaml", &fill_in(&uncommented));
+    // The files the house-style examples name: a logo and a template folder of the CB's own.
+    ws.write(
+        "logo.svg",
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><circle cx="20" cy="20" r="18" fill="navy"/></svg>"#,
+    );
+    let new = certreport(&["template", "new", "templates/ourcb"], ws.dir.path());
+    assert_eq!(new.status.code(), Some(0), "{}", stderr(&new));
     ws.example_with("r.yaml", &[("profile: cb-profile.yaml", "profile: mine.yaml")]);
     let (code, json) = check_json(&["r.yaml"], ws.dir.path());
     assert_eq!(code, Some(0), "{}\n{json:#}", fill_in(&uncommented));

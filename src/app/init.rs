@@ -277,7 +277,7 @@ fn example(path: &str) -> Option<(String, &'static str)> {
         "logo" => ("logo: logo.svg", "本机构的标志图片（PNG、JPEG 或 SVG），路径相对于本文件"),
         "cover" => ("cover: true", "报告前加一页封面"),
         "fonts" => (
-            "fonts:\n  body: LXGW WenKai          # 正文字体；本机没有的字体用 --font-path 给出其文件夹\n  heading: Noto Sans CJK SC",
+            "fonts:\n  body: Noto Serif CJK SC   # 正文字体；内置字体之外的字体用 --font-path 给出其文件夹\n  heading: Noto Sans CJK SC",
             "不写即用内置的 Noto Serif CJK SC（正文）与 Noto Sans CJK SC（标题）",
         ),
         "title" => ("title: 服务认证评价报告", "不写即为“服务认证审查报告”"),
