@@ -117,6 +117,40 @@ pub fn next_record_file(
 ) -> Result<PathBuf, NextError> {
     let start = start.map(Date::parse).transpose().map_err(NextError::Usage)?;
     let source = Source::read(file).map_err(|d| NextError::Load(LoadError::Unreadable(d)))?;
+    let plan = plan(&source, start)?;
+    let output = output.map_or_else(|| plan.default_output.clone(), Path::to_owned);
+    // A link counts as there, even when it leads nowhere.
+    if output.symlink_metadata().is_ok() {
+        return Err(exists(&output));
+    }
+    let text = next_text_for(&source, &plan, &output)?;
+    crate::base::output::write_new(&output, text.as_bytes()).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => exists(&output),
+        _ => NextError::Usage(format!("无法写入 {}：{}", shown(&output), io_reason(&e))),
+    })?;
+    Ok(output)
+}
+
+/// Next year's record of a record held in memory, as if written beside it: the file name
+/// `certreport next` would give it, and its text (what [`next_record_file`] would write).
+pub fn next_text(source: &Source, start: Option<&str>) -> Result<(String, String), NextError> {
+    let start = start.map(Date::parse).transpose().map_err(NextError::Usage)?;
+    let plan = plan(source, start)?;
+    let text = next_text_for(source, &plan, &plan.default_output)?;
+    let name = plan.default_output.file_name().unwrap_or_default().to_string_lossy().into_owned();
+    Ok((name, text))
+}
+
+/// A record and the start of its next audit, checked.
+struct Plan {
+    record: Record,
+    start: Option<Date>,
+    /// Where `next` writes the new record unless told.
+    default_output: PathBuf,
+}
+
+/// Reads the record and checks the next audit's start against it.
+fn plan(source: &Source, start: Option<Date>) -> Result<Plan, NextError> {
     let record: Record = source.parse().map_err(|d| NextError::Load(LoadError::Invalid(d)))?;
     if let Some(start) = start
         && start <= record.audit.end.date
@@ -130,21 +164,20 @@ pub fn next_record_file(
         Some(start) => start,
         None => next_start(&record).map_err(NextError::Usage)?,
     };
-    let output = match output {
-        Some(path) => path.to_owned(),
-        None => default_output(file, record.audit.start.date.year(), next_start.year()),
-    };
-    // A link counts as there, even when it leads nowhere.
-    if output.symlink_metadata().is_ok() {
-        return Err(exists(&output));
-    }
+    let default_output = default_output(&source.file, record.audit.start.date.year(), next_start.year());
+    Ok(Plan { record, start, default_output })
+}
+
+/// The text of the next record, to be written at `output` (its paths are taken from there).
+fn next_text_for(source: &Source, plan: &Plan, output: &Path) -> Result<String, NextError> {
     let out_dir = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut next = next_record(&record, start, relative_to(file, out_dir)).map_err(NextError::Usage)?;
-    next.profile = relative_to(&load::resolve(file, &record.profile), out_dir);
-    if let Some(scheme) = &record.scheme
+    let mut next = next_record(&plan.record, plan.start, relative_to(&source.file, out_dir))
+        .map_err(NextError::Usage)?;
+    next.profile = relative_to(&load::resolve(&source.file, &plan.record.profile), out_dir);
+    if let Some(scheme) = &plan.record.scheme
         && (scheme.ends_with(".yaml") || scheme.ends_with(".yml"))
     {
-        next.scheme = Some(relative_to(&load::resolve(file, scheme), out_dir));
+        next.scheme = Some(relative_to(&load::resolve(&source.file, scheme), out_dir));
     }
     let yaml = serde_saphyr::to_string(&next).map_err(|e| NextError::Usage(format!("无法生成记录：{e}")))?;
     // The schema line editors read stays first, its path taken from the new record's folder.
@@ -153,7 +186,7 @@ pub fn next_record_file(
             if target.contains("://") {
                 schema::modeline(target)
             } else {
-                schema::modeline(&relative_to(&load::resolve(file, target), out_dir))
+                schema::modeline(&relative_to(&load::resolve(&source.file, target), out_dir))
             }
         })
         .map(|line| line + "\n")
@@ -162,13 +195,9 @@ pub fn next_record_file(
         "{modeline}# {} 的{}审查记录，由 certreport next 自 {} 生成。\n# 请填写得分（scores）、评价结果（findings）、概述（overview）、内部评价、建议、证书使用与结论，\n# 再运行 certreport check 查看尚缺的内容。\n{yaml}",
         comment_text(&next.client.name),
         next.audit_type.label(),
-        comment_text(&file.display().to_string())
+        comment_text(&source.file.display().to_string())
     );
-    crate::base::output::write_new(&output, text.as_bytes()).map_err(|e| match e.kind() {
-        std::io::ErrorKind::AlreadyExists => exists(&output),
-        _ => NextError::Usage(format!("无法写入 {}：{}", shown(&output), io_reason(&e))),
-    })?;
-    Ok(output)
+    Ok(text)
 }
 
 /// Text for a `#` comment line: nothing in it can end the comment (line breaks, controls and
