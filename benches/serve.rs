@@ -121,7 +121,7 @@ impl Server {
             .unwrap();
         let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
         let line = lines.next().unwrap().unwrap();
-        let address = line.split("http://").nth(1).unwrap().split('（').next().unwrap().to_owned();
+        let address = line.split("http://").nth(1).unwrap().split_whitespace().next().unwrap().to_owned();
         // The log lines are read and dropped, so the server never waits on a full pipe.
         std::thread::spawn(move || lines.for_each(drop));
         Server { child, url: format!("http://{address}/v1/render") }

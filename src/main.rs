@@ -238,7 +238,8 @@ impl ServeArgs {
             Some(root) if !root.is_dir() => return Err(format!("--root {} 不是文件夹", shown(root))),
             root => root.clone(),
         };
-        let program = std::env::current_exe().map_err(|e| format!("找不到本程序的路径：{e}"))?;
+        // The running binary itself, even when its file has been replaced since (an upgrade).
+        let program = PathBuf::from("/proc/self/exe");
         let jobs = self.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, usize::from));
         Ok(serve::Config {
             listen: self.listen,
@@ -559,4 +560,21 @@ fn init(output: &Path, audit_type: AuditType, profile: Option<&Path>) -> Result<
         .map_err(|why| Failure::Usage(why.to_string()))?;
     outln!("已生成审查记录 {}：请逐项填写，再运行 certreport check 查看尚缺的内容", output.display());
     Ok(OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_and_durations_read_as_written() {
+        assert_eq!(parse_size("1GiB"), Ok(1 << 30));
+        assert_eq!(parse_size("512MiB"), Ok(512 << 20));
+        assert_eq!(parse_size("4096"), Ok(4096));
+        for bad in ["", "0", "1GB", "MiB", "-1MiB", "99999999999999GiB"] {
+            assert!(parse_size(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert!(parse_duration("soon").unwrap_err().contains("时长"));
+    }
 }

@@ -624,6 +624,15 @@ fn a_client_gone_mid_upload_and_malformed_bodies_leave_the_server_up() {
     assert_eq!(answer.status, 200, "{}", answer.text());
     let log = server.log().join("\n");
     assert!(log.matches("POST /v1/render 400 ").count() >= 3, "{log}");
+    drop(server);
+    // A client that stops sending is told 408 once the request time limit is past.
+    let server = Server::start(&["--request-timeout", "300ms"]);
+    let mut stream = TcpStream::connect(&server.address).unwrap();
+    stream.write_all(b"POST /v1/check HTTP/1.1\r\nHost: localhost\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 1000\r\n\r\n--b\r\n").unwrap();
+    let mut head = String::new();
+    BufReader::new(stream).read_line(&mut head).unwrap();
+    assert!(head.starts_with("HTTP/1.1 408"), "{head}");
+    assert_eq!(server.get("/health").status, 200);
 }
 
 #[test]

@@ -208,6 +208,14 @@ pub async fn shutdown_signal() {
 /// `certreport serve`: binds, starts the workers, serves until SIGTERM or Ctrl-C. The first
 /// line on standard error gives the address listened on (with the port chosen, for port 0).
 pub fn run(config: Config) -> Result<(), String> {
+    run_with(config, |_| Router::new())
+}
+
+/// [`run`] with the extra routes `extra` makes from the started state (the editor's).
+pub fn run_with(
+    config: Config,
+    extra: impl FnOnce(&Arc<ServerState>) -> Router<Arc<ServerState>>,
+) -> Result<(), String> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -221,11 +229,11 @@ pub fn run(config: Config) -> Result<(), String> {
         let address = listener.local_addr().map_err(|e| e.to_string())?;
         let grace = config.grace;
         let state = ServerState::start(config).await?;
-        crate::errln!("certreport serve 正在 http://{address} 监听（{} 个工作进程）", state.pool.workers());
-        serve(listener, router(state, Router::new()), shutdown_signal(), grace)
-            .await
-            .map_err(|e| format!("服务出错：{e}"))?;
-        crate::errln!("certreport serve 已停止");
+        let app = router(state.clone(), extra(&state));
+        crate::errln!("certreport 正在 http://{address} 监听（{} 个工作进程）", state.pool.workers());
+        drop(state);
+        serve(listener, app, shutdown_signal(), grace).await.map_err(|e| format!("服务出错：{e}"))?;
+        crate::errln!("certreport 已停止");
         Ok(())
     })
 }

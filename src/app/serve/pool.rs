@@ -5,6 +5,9 @@
 //!   wait, [`Pool::run`] refuses at once ([`PoolError::Busy`], 429 with a `Retry-After`
 //!   estimated from the recent render times) rather than letting requests pile up into
 //!   time-outs. A job whose client went away while it waited is dropped unrendered.
+//! - A request is admitted ([`Pool::admit`]) before its body is read, and only as many as
+//!   can be rendering or waiting (workers + queue): so the bodies held in memory are bounded
+//!   too (at most that many times `--max-body`), however many clients connect at once.
 //! - A job that runs past [`Limits::render_timeout`] has its worker killed
 //!   ([`PoolError::TimedOut`], 504); one whose worker's resident memory goes over
 //!   [`Limits::memory`] (sampled every [`MEMORY_POLL`]) too ([`PoolError::OutOfMemory`],
@@ -28,7 +31,7 @@ use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::process::{Child, ChildStdin, ChildStdout, Command};
-use tokio::sync::{Mutex, mpsc, oneshot};
+use tokio::sync::{Mutex, OwnedSemaphorePermit, Semaphore, mpsc, oneshot};
 
 use super::worker::{self, Failure, Job, Reply};
 
@@ -84,6 +87,13 @@ pub struct Pool {
     limits: Limits,
     /// A moving average of job times, in milliseconds, for `Retry-After`.
     average_ms: Arc<AtomicU64>,
+    /// The requests admitted: being read, waiting or rendering.
+    admitted: Arc<Semaphore>,
+}
+
+/// A request's place, held from before its body is read until its answer is made.
+pub struct Admission {
+    _permit: OwnedSemaphorePermit,
 }
 
 impl Pool {
@@ -105,7 +115,18 @@ impl Pool {
             };
             tokio::spawn(task.serve(worker));
         }
-        Ok(Pool { queue, workers, limits, average_ms })
+        let admitted = Arc::new(Semaphore::new(workers + limits.queue.max(1)));
+        Ok(Pool { queue, workers, limits, average_ms, admitted })
+    }
+
+    /// Admits a request, or refuses it when as many as can be rendering or waiting already are
+    /// ([`PoolError::Busy`]).
+    pub fn admit(&self) -> Result<Admission, PoolError> {
+        self.admitted
+            .clone()
+            .try_acquire_owned()
+            .map(|permit| Admission { _permit: permit })
+            .map_err(|_| PoolError::Busy { retry_after: self.retry_after() })
     }
 
     /// Runs a job on the next free worker.

@@ -79,7 +79,7 @@ async fn render(
 ) -> Result<Response, ApiError> {
     let Query(query) = query.map_err(|_| ApiError::InvalidParameter("查询参数无法读取".into()))?;
     let output = render_output(&query)?;
-    let input = read_input(&state, &headers, body).await?;
+    let (_admission, input) = read_input(&state, &headers, body).await?;
     let reply = state.run(&Job { task: Task::Render(output), input }).await?;
     match reply {
         Reply::Pdf(pdf) => Ok(([(header::CONTENT_TYPE, "application/pdf")], pdf).into_response()),
@@ -118,7 +118,7 @@ async fn check(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let input = read_input(&state, &headers, body).await?;
+    let (_admission, input) = read_input(&state, &headers, body).await?;
     match state.run(&Job { task: Task::Check, input }).await? {
         Reply::Checked { document, .. } => Ok(json(StatusCode::OK, document)),
         other => Err(unexpected(other)),
@@ -138,7 +138,7 @@ async fn next(
     body: Body,
 ) -> Result<Response, ApiError> {
     let Query(query) = query.map_err(|_| ApiError::InvalidParameter("查询参数无法读取".into()))?;
-    let input = read_input(&state, &headers, body).await?;
+    let (_admission, input) = read_input(&state, &headers, body).await?;
     match state.run(&Job { task: Task::Next { audit_date: query.audit_date }, input }).await? {
         Reply::Next { name, yaml } => {
             let mut response =
@@ -156,15 +156,29 @@ async fn next(
     }
 }
 
-/// Reads the body, within the limits the layers set, as the request's input.
-async fn read_input(state: &ServerState, headers: &HeaderMap, body: Body) -> Result<Input, ApiError> {
+/// Admits the request ([`super::Pool::admit`]), then reads its body, within the limits the
+/// layers set, as its input. A request refused is read to its end all the same, without
+/// keeping it (so that its client, still sending, gets to read the 429).
+async fn read_input(
+    state: &ServerState,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<(super::pool::Admission, Input), ApiError> {
+    let admission = match state.pool.admit() {
+        Ok(admission) => admission,
+        Err(busy) => {
+            let mut stream = body.into_data_stream();
+            while let Some(Ok(_)) = futures_util::StreamExt::next(&mut stream).await {}
+            return Err(busy.into());
+        }
+    };
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
     let bytes: Bytes = axum::body::to_bytes(body, usize::MAX).await.map_err(ApiError::from_body)?;
     let input = input::parse(content_type, bytes).await?;
     if matches!(input, Input::Path(_)) && state.config.root.is_none() {
         return Err(ApiError::NoRoot);
     }
-    Ok(input)
+    Ok((admission, input))
 }
 
 /// The pages as a ZIP: `page-1.png` … (stored, not compressed again: PNG already is).
