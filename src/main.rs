@@ -16,8 +16,9 @@ mod cli;
 
 use certreport::app::init::{self, Starter};
 use certreport::app::watch::Watch;
-use certreport::app::{batch, terminal};
-use certreport::base::diagnostic::{Diagnostic, shown};
+use certreport::app::{batch, serve, terminal};
+use certreport::base::diagnostic::{Diagnostic, io_reason, shown};
+use certreport::base::files;
 use certreport::base::fonts::FontSet;
 use certreport::base::patterns;
 use certreport::load::{self, FileKind, LoadError};
@@ -132,6 +133,21 @@ enum Command {
         /// The file to write; default: record.yaml, or cb-profile.yaml for a profile.
         #[arg(short, long)]
         output: Option<PathBuf>,
+    },
+    /// Run the render service over HTTP: render, check and next for other programs (报告生成服务).
+    Serve(Box<ServeArgs>),
+    /// A worker process of `serve` (started by the server, not by hand).
+    #[command(name = "__worker", hide = true)]
+    Worker {
+        #[command(flatten)]
+        fonts: FontArgs,
+        #[command(flatten)]
+        standard: Standard,
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+        /// The template folder of every report (the server's `--template`).
+        #[arg(long, value_name = "DIR")]
+        template: Option<PathBuf>,
     },
     /// Print the JSON Schema of a record, a CB profile, a scoring scheme, or of the report data
     /// a template reads (输出 JSON Schema).
@@ -285,6 +301,117 @@ struct Standard {
     pdf_standard: report::PdfStandard,
 }
 
+/// The arguments of `serve`; every limit has a default that suits a 2-core machine.
+#[derive(clap::Args)]
+struct ServeArgs {
+    /// The address to listen on; another than loopback requires --token-file.
+    #[arg(long, value_name = "ADDR", default_value = serve::DEFAULT_LISTEN)]
+    listen: std::net::SocketAddr,
+    /// A folder whose records requests may name by path ({"path": "clients/x.yaml"}).
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
+    /// A file whose first line is the bearer token every request but /health must carry.
+    #[arg(long = "token-file", value_name = "FILE")]
+    token_file: Option<PathBuf>,
+    /// A host name requests may give in Host (the name a proxy forwards), besides IP
+    /// addresses and localhost.
+    #[arg(long = "allow-host", value_name = "NAME")]
+    allow_host: Vec<String>,
+    /// Worker processes rendering at once; default: all cores.
+    #[arg(short, long)]
+    jobs: Option<usize>,
+    #[command(flatten)]
+    fonts: FontArgs,
+    #[command(flatten)]
+    standard: Standard,
+    /// The template folder of every report (a CB's own, made with `template new`); a
+    /// profile's `template:` is not read from requests.
+    #[arg(long, value_name = "DIR")]
+    template: Option<PathBuf>,
+    /// Requests that may wait for a worker; more are answered 429.
+    #[arg(long, default_value_t = 32)]
+    queue: usize,
+    /// How long one render may take; a longer one is stopped and answered 504.
+    #[arg(long = "render-timeout", value_name = "TIME", value_parser = parse_duration, default_value = "60s")]
+    render_timeout: Duration,
+    /// The most memory a worker may hold while rendering; over it, the render is stopped, 503.
+    #[arg(long = "memory-limit", value_name = "SIZE", value_parser = parse_size, default_value = "1GiB")]
+    memory_limit: u64,
+    /// The largest request body; a larger one is answered 413.
+    #[arg(long = "max-body", value_name = "SIZE", value_parser = parse_size, default_value = "20MiB")]
+    max_body: u64,
+    /// How long receiving a request's body may take; a slower one is answered 408.
+    #[arg(long = "request-timeout", value_name = "TIME", value_parser = parse_duration, default_value = "30s")]
+    request_timeout: Duration,
+    /// How long the requests in flight may still take after SIGTERM or Ctrl-C.
+    #[arg(long, value_name = "TIME", value_parser = parse_duration, default_value = "30s")]
+    grace: Duration,
+}
+
+impl ServeArgs {
+    /// The server's configuration, or why it cannot be one.
+    fn config(self) -> Result<serve::Config, String> {
+        let token = match &self.token_file {
+            None => None,
+            Some(file) => {
+                let bytes = files::read_regular(file, 4096).map_err(|e| {
+                    let why = match e {
+                        files::ReadError::Io(e) => io_reason(&e),
+                        _ => "不是普通文件，或大于 4 KiB".into(),
+                    };
+                    format!("无法读取令牌文件 {}：{why}", shown(file))
+                })?;
+                Some(serve::access::read_token(&String::from_utf8_lossy(&bytes))?)
+            }
+        };
+        let root = match &self.root {
+            Some(root) if !root.is_dir() => return Err(format!("--root {} 不是文件夹", shown(root))),
+            root => root.clone(),
+        };
+        // The running binary itself, even when its file has been replaced since (an upgrade).
+        let program = PathBuf::from("/proc/self/exe");
+        let jobs = self.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, usize::from));
+        Ok(serve::Config {
+            listen: self.listen,
+            root,
+            token,
+            allow_hosts: self.allow_host,
+            jobs,
+            font_dirs: self.fonts.font_path,
+            pdf_standard: self.standard.pdf_standard,
+            template: self.template,
+            limits: serve::Limits {
+                render_timeout: self.render_timeout,
+                memory: self.memory_limit,
+                queue: self.queue,
+            },
+            max_body: self.max_body,
+            request_timeout: self.request_timeout,
+            grace: self.grace,
+            program,
+        })
+    }
+}
+
+/// A duration as `--render-timeout` takes it: `60s`, `500ms`, `2m`.
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    humantime::parse_duration(text).map_err(|_| format!("“{text}”不是时长：应如 60s、500ms 或 2m"))
+}
+
+/// A size as `--memory-limit` takes it: bytes, or with KiB, MiB or GiB.
+fn parse_size(text: &str) -> Result<u64, String> {
+    let fail = || format!("“{text}”不是大小：应如 1GiB、512MiB 或字节数");
+    let digits = text.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let unit = match &text[digits.len()..] {
+        "" | "B" => 1,
+        "KiB" | "K" => 1 << 10,
+        "MiB" | "M" => 1 << 20,
+        "GiB" | "G" => 1 << 30,
+        _ => return Err(fail()),
+    };
+    digits.trim().parse::<u64>().ok().and_then(|n| n.checked_mul(unit)).filter(|&n| n > 0).ok_or_else(fail)
+}
+
 /// How `check` prints what it finds.
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum Format {
@@ -394,6 +521,20 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Next { record, output, audit_date } => next(&record, output, audit_date.as_deref()),
         Command::Init { starter, audit_type, profile, output } => {
             init(starter, output, audit_type, profile.as_deref())
+        }
+        Command::Serve(args) => {
+            args.config().and_then(serve::run).map_err(Failure::Usage)?;
+            Ok(OK)
+        }
+        Command::Worker { fonts, standard, root, template } => {
+            let options = serve::worker::WorkerOptions {
+                font_dirs: fonts.font_path,
+                pdf_standard: standard.pdf_standard,
+                root,
+                template,
+            };
+            serve::worker::run(&options).map_err(|why| Failure::Usage(format!("工作进程：{why}")))?;
+            Ok(OK)
         }
         Command::Schema { kind } => {
             let text = match kind {
@@ -671,4 +812,21 @@ fn init(
     };
     outln!("已生成{} {}{schema}：{next}", starter.label(), shown(&output));
     Ok(OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_and_durations_read_as_written() {
+        assert_eq!(parse_size("1GiB"), Ok(1 << 30));
+        assert_eq!(parse_size("512MiB"), Ok(512 << 20));
+        assert_eq!(parse_size("4096"), Ok(4096));
+        for bad in ["", "0", "1GB", "MiB", "-1MiB", "99999999999999GiB"] {
+            assert!(parse_size(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert!(parse_duration("soon").unwrap_err().contains("时长"));
+    }
 }

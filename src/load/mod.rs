@@ -40,16 +40,31 @@ impl Source {
     /// (never a FIFO, a device or a folder, whose reading could block or never end), and never
     /// more than [`MAX_FILE_BYTES`], whatever its size claims ([`crate::base::files::read_regular`]).
     pub fn read(file: &Path) -> Result<Source, Diagnostic> {
-        let fail = |why: String| Diagnostic::file_error(file, why);
-        let bytes = crate::base::files::read_regular(file, MAX_FILE_BYTES).map_err(|e| match e {
+        Source::read_at(file, file.to_owned())
+    }
+
+    /// [`Source::read`] of the file at `real`, named `file` in what it says (a file under the
+    /// service's `--root` is named by its path relative to the root).
+    pub fn read_at(real: &Path, file: PathBuf) -> Result<Source, Diagnostic> {
+        let fail = |why: String| Diagnostic::file_error(&file, why);
+        let bytes = crate::base::files::read_regular(real, MAX_FILE_BYTES).map_err(|e| match e {
             ReadError::NotRegular => {
                 fail("这不是一个普通文件（是文件夹、管道、设备或 /proc、/sys 中内核的虚拟文件）".into())
             }
             ReadError::TooLarge(bytes) => fail(too_large(bytes)),
             ReadError::Io(e) => fail(io_message(&e)),
         })?;
-        let text = String::from_utf8(bytes).map_err(|err| not_utf8(file, err.as_bytes()))?;
-        Ok(Source::new(file.to_owned(), text))
+        Source::from_bytes(file, bytes)
+    }
+
+    /// A source from bytes in memory (an upload), under the same rules as a file read: at most
+    /// [`MAX_FILE_BYTES`], UTF-8.
+    pub fn from_bytes(file: PathBuf, bytes: Vec<u8>) -> Result<Source, Diagnostic> {
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(Diagnostic::file_error(&file, too_large(bytes.len() as u64)));
+        }
+        let text = String::from_utf8(bytes).map_err(|err| not_utf8(&file, err.as_bytes()))?;
+        Ok(Source::new(file, text))
     }
 
     /// A source from text in memory (tests, generated records).
@@ -359,7 +374,7 @@ impl Logo {
     /// Reads the logo a profile names, under the rules of a referenced file: a regular file
     /// (by its name and the file a link leads to) ending in `.png`, `.jpg`, `.jpeg` or `.svg`,
     /// at most [`MAX_LOGO_BYTES`], and an image of that format that decodes.
-    fn read(profile_file: &Path, name: &str) -> Result<Logo, String> {
+    fn read(files: &dyn Files, profile_file: &Path, name: &str) -> Result<Logo, String> {
         let file = resolve(profile_file, name);
         let format_of =
             |path: &Path| match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase) {
@@ -371,19 +386,10 @@ impl Logo {
         let Some(format) = format_of(&file) else {
             return Err("只能是 .png、.jpg、.jpeg 或 .svg 图片文件".into());
         };
-        if let Ok(target) = std::fs::canonicalize(&file)
-            && format_of(&target) != Some(format)
-        {
-            return Err(format!(
-                "链接指向的 {} 不是同一格式的图片文件",
-                excerpt(&target.display().to_string(), 200)
-            ));
+        let bytes = files.read_image(name, &file, &|target| format_of(target) == Some(format))?;
+        if bytes.len() as u64 > MAX_LOGO_BYTES {
+            return Err(format!("文件过大（{} 字节），标志不应超过 2 MiB", bytes.len()));
         }
-        let bytes = crate::base::files::read_regular(&file, MAX_LOGO_BYTES).map_err(|e| match e {
-            ReadError::NotRegular => "不是普通文件".to_owned(),
-            ReadError::TooLarge(size) => format!("文件过大（{size} 字节以上），标志不应超过 2 MiB"),
-            ReadError::Io(e) => io_message(&e),
-        })?;
         let decoded = match format {
             LogoFormat::Png | LogoFormat::Jpeg => {
                 use typst::visualize::{ExchangeFormat, RasterImage};
@@ -407,7 +413,7 @@ impl Logo {
 const PROFILE_FILE: &str = "profile-file";
 
 /// A profile, with the files it names checked: its logo read, its template folder there.
-fn profile_from(source: &Source) -> Result<(Profile, Option<Logo>), Vec<Diagnostic>> {
+fn profile_from(source: &Source, files: &dyn Files) -> Result<(Profile, Option<Logo>), Vec<Diagnostic>> {
     let profile: Profile = source.parse()?;
     let at = |field: &str, why: String, expected: &str| {
         source.place(Problem::error(field, why).expected(expected).code(PROFILE_FILE))
@@ -415,7 +421,7 @@ fn profile_from(source: &Source) -> Result<(Profile, Option<Logo>), Vec<Diagnost
     let mut problems = Vec::new();
     let logo = match &profile.logo {
         None => None,
-        Some(name) => Logo::read(&source.file, name)
+        Some(name) => Logo::read(files, &source.file, name)
             .map_err(|why| {
                 problems.push(at(
                     "logo",
@@ -426,11 +432,11 @@ fn profile_from(source: &Source) -> Result<(Profile, Option<Logo>), Vec<Diagnost
             .ok(),
     };
     if let Some(dir) = &profile.template
-        && !resolve(&source.file, dir).is_dir()
+        && let Err(why) = files.template_folder(&resolve(&source.file, dir))
     {
         problems.push(at(
             "template",
-            format!("报告模板文件夹 {} 不存在或不是文件夹", excerpt(dir, 200)),
+            format!("报告模板文件夹 {} {why}", excerpt(dir, 200)),
             "相对于本文件的路径，指向一个报告模板文件夹（可用 certreport template new 生成）",
         ));
     }
@@ -466,16 +472,22 @@ pub fn load_record(file: &Path) -> Result<LoadedRecord, LoadError> {
 
 /// Loads a record already read into memory; its profile and scheme are read relative to it.
 pub fn load_source(source: Source) -> Result<LoadedRecord, LoadError> {
+    load_source_from(source, &Disk)
+}
+
+/// [`load_source`] with the files the record names read from `files`.
+pub fn load_source_from(source: Source, files: &dyn Files) -> Result<LoadedRecord, LoadError> {
     let (record, ranges) = source.parse_with_ranges::<Record>().map_err(LoadError::Invalid)?;
     let mut problems = Vec::new();
-    let profile = load_referenced(&source, "profile", &record.profile, profile_from)
-        .map_err(|d| problems.extend(d))
-        .ok();
+    let profile =
+        load_referenced(&source, files, "profile", &record.profile, |profile| profile_from(profile, files))
+            .map_err(|d| problems.extend(d))
+            .ok();
     let scheme = match &record.scheme {
         None => Ok(Scheme::builtin()),
         Some(id) if id == scheme::BUILTIN_ID => Ok(Scheme::builtin()),
         Some(name) if name.ends_with(".yaml") || name.ends_with(".yml") => {
-            load_referenced(&source, "scheme", name, scheme_from)
+            load_referenced(&source, files, "scheme", name, scheme_from)
         }
         Some(name) => Err(vec![
             source.place(
@@ -489,7 +501,7 @@ pub fn load_source(source: Source) -> Result<LoadedRecord, LoadError> {
     .ok();
     let previous = match &record.previous {
         None => Ok(None),
-        Some(name) => load_referenced(&source, "previous", name, Source::parse::<Record>).map(Some),
+        Some(name) => load_referenced(&source, files, "previous", name, Source::parse::<Record>).map(Some),
     }
     .map_err(|d| problems.extend(d))
     .ok();
@@ -538,6 +550,7 @@ const REFERENCED_PROBLEMS: usize = 3;
 /// quote at most a short, escaped excerpt of it.
 fn load_referenced<T>(
     source: &Source,
+    files: &dyn Files,
     field: &str,
     name: &str,
     parse: impl FnOnce(&Source) -> Result<T, Vec<Diagnostic>>,
@@ -553,16 +566,7 @@ fn load_referenced<T>(
     if !is_yaml_name(&file) {
         return Err(vec![at_field("只能引用 .yaml 或 .yml 文件".into())]);
     }
-    match std::fs::canonicalize(&file) {
-        Ok(target) if !is_yaml_name(&target) => {
-            return Err(vec![at_field(format!(
-                "链接指向的 {} 不是 .yaml 或 .yml 文件",
-                excerpt(&target.display().to_string(), 200)
-            ))]);
-        }
-        _ => {}
-    }
-    let referenced = Source::read(&file).map_err(|unreadable| vec![at_field(unreadable.message)])?;
+    let referenced = files.read(field, name, &file).map_err(|why| vec![at_field(why)])?;
     parse(&referenced).map_err(|diagnostics| {
         let more = diagnostics.len().saturating_sub(REFERENCED_PROBLEMS);
         let mut shown: Vec<Diagnostic> = diagnostics
@@ -592,6 +596,162 @@ fn load_referenced<T>(
         }
         shown
     })
+}
+
+/// Where the files a record names (its profile, previous record and scheme file) are read
+/// from: the disk as the command line reads it ([`Disk`]), a folder they must stay inside
+/// ([`Confined`], the service's `--root`), or memory (the service's uploads).
+pub trait Files {
+    /// The file that a record's `field` names as `name`; `file` is that name taken relative to
+    /// the record's folder ([`resolve`]), the path the diagnostics show. `Err`: why it cannot
+    /// be read, in words (the loader says it at the field). Only `.yaml` / `.yml` names get
+    /// here.
+    fn read(&self, field: &str, name: &str, file: &Path) -> Result<Source, String>;
+
+    /// The bytes of the image a profile names as `name` (its logo), `file` taken relative to
+    /// the profile's folder; `same_kind` tells whether the file a link leads to is an image of
+    /// the same format. At most [`MAX_LOGO_BYTES`] and a little more are read.
+    fn read_image(
+        &self,
+        name: &str,
+        file: &Path,
+        same_kind: &dyn Fn(&Path) -> bool,
+    ) -> Result<Vec<u8>, String>;
+
+    /// Whether the template folder a profile names at `folder` may be used: `Err` says why not.
+    fn template_folder(&self, folder: &Path) -> Result<(), String>;
+}
+
+/// An image file read under the rules of a referenced file: a regular file, through a link
+/// only one of the same kind, never more than [`MAX_LOGO_BYTES`] and one byte.
+fn read_image_file(real: &Path, same_kind: &dyn Fn(&Path) -> bool) -> Result<Vec<u8>, String> {
+    if let Ok(target) = std::fs::canonicalize(real)
+        && !same_kind(&target)
+    {
+        return Err(format!(
+            "链接指向的 {} 不是同一格式的图片文件",
+            excerpt(&target.display().to_string(), 200)
+        ));
+    }
+    crate::base::files::read_regular(real, MAX_LOGO_BYTES).map_err(|e| match e {
+        ReadError::NotRegular => "不是普通文件".to_owned(),
+        ReadError::TooLarge(size) => format!("文件过大（{size} 字节以上），标志不应超过 2 MiB"),
+        ReadError::Io(e) => io_message(&e),
+    })
+}
+
+/// The disk, as the command line reads it: a regular file ([`Source::read`]), and through a
+/// link only a `.yaml` or `.yml` file — `profile: x.yaml` linked to `/etc/shadow` is refused
+/// unread.
+pub struct Disk;
+
+impl Files for Disk {
+    fn read(&self, _field: &str, _name: &str, file: &Path) -> Result<Source, String> {
+        if let Ok(target) = std::fs::canonicalize(file)
+            && !is_yaml_name(&target)
+        {
+            return Err(format!(
+                "链接指向的 {} 不是 .yaml 或 .yml 文件",
+                excerpt(&target.display().to_string(), 200)
+            ));
+        }
+        Source::read(file).map_err(|unreadable| unreadable.message)
+    }
+
+    fn read_image(
+        &self,
+        _name: &str,
+        file: &Path,
+        same_kind: &dyn Fn(&Path) -> bool,
+    ) -> Result<Vec<u8>, String> {
+        read_image_file(file, same_kind)
+    }
+
+    fn template_folder(&self, folder: &Path) -> Result<(), String> {
+        if folder.is_dir() { Ok(()) } else { Err("不存在或不是文件夹".into()) }
+    }
+}
+
+/// What the service says of a template folder a profile names: it does not read one (a
+/// request cannot choose what the server reads); the service's own `--template` is used.
+pub const NO_TEMPLATE_FROM_REQUESTS: &str =
+    "不可用：服务不读取请求所指的文件夹；认证机构自己的模板请在启动服务时以 --template 给出";
+
+/// A folder every file must stay inside (the service's `--root`), under the rules of
+/// [`Disk`] and more: a path is relative to the folder, never leaves it by `..` (checked on
+/// the name as written, before anything is looked up), and does not lead out of it through a
+/// link (checked on the file's canonical path). Files are named in diagnostics by their path
+/// relative to the folder.
+pub struct Confined {
+    root: PathBuf,
+}
+
+impl Confined {
+    pub fn new(root: &Path) -> Confined {
+        Confined { root: std::fs::canonicalize(root).unwrap_or_else(|_| root.to_owned()) }
+    }
+
+    /// The real path of a record named `path` relative to the folder, or why it is refused.
+    pub fn record(&self, path: &str) -> Result<PathBuf, String> {
+        if !is_yaml_name(Path::new(path)) {
+            return Err(format!("{}：只能读取 .yaml 或 .yml 文件", excerpt(path, 200)));
+        }
+        self.locate(Path::new(path)).map_err(|why| format!("{}：{why}", excerpt(path, 200)))
+    }
+
+    /// The real path of a `.yaml` or `.yml` file at `relative`, confined to the folder.
+    fn locate(&self, relative: &Path) -> Result<PathBuf, String> {
+        let real = self.locate_within(relative)?;
+        match std::fs::canonicalize(&real) {
+            Ok(target) if !is_yaml_name(&target) => Err("链接指向的不是 .yaml 或 .yml 文件".into()),
+            _ => Ok(real),
+        }
+    }
+
+    /// The real path of `relative`, confined to the folder.
+    fn locate_within(&self, relative: &Path) -> Result<PathBuf, String> {
+        use std::path::Component;
+        let mut depth = 0usize;
+        for component in relative.components() {
+            match component {
+                Component::Normal(_) => depth += 1,
+                Component::CurDir => {}
+                Component::ParentDir => {
+                    depth = depth.checked_sub(1).ok_or_else(|| "经由 .. 超出了 --root 文件夹".to_owned())?;
+                }
+                Component::RootDir | Component::Prefix(_) => {
+                    return Err("应为相对于 --root 文件夹的路径，不能是绝对路径".into());
+                }
+            }
+        }
+        let real = self.root.join(relative);
+        match std::fs::canonicalize(&real) {
+            Ok(target) if !target.starts_with(&self.root) => Err("链接指向 --root 文件夹之外".into()),
+            // A file that does not exist is said so by the read.
+            _ => Ok(real),
+        }
+    }
+}
+
+impl Files for Confined {
+    fn read(&self, _field: &str, _name: &str, file: &Path) -> Result<Source, String> {
+        let real = self.locate(file)?;
+        Source::read_at(&real, file.to_owned()).map_err(|unreadable| unreadable.message)
+    }
+
+    fn read_image(
+        &self,
+        _name: &str,
+        file: &Path,
+        same_kind: &dyn Fn(&Path) -> bool,
+    ) -> Result<Vec<u8>, String> {
+        let real = self.locate_within(file)?;
+        read_image_file(&real, same_kind)
+    }
+
+    fn template_folder(&self, _folder: &Path) -> Result<(), String> {
+        Err(NO_TEMPLATE_FROM_REQUESTS.into())
+    }
 }
 
 /// Whether a path's name ends in `.yaml` or `.yml` (in any case).
@@ -776,6 +936,34 @@ mod tests {
         let source = Source::new("r.yaml".into(), text);
         let d = source.tree().unwrap_err();
         assert!(d.message.contains("超出了允许的规模"), "{}", d.message);
+    }
+
+    #[test]
+    fn a_confined_folder_is_never_left() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("a")).unwrap();
+        std::fs::write(dir.path().join("a/r.yaml"), "x: 1").unwrap();
+        std::os::unix::fs::symlink("/etc/hostname", dir.path().join("a/out.yaml")).unwrap();
+        let confined = Confined::new(dir.path());
+        assert!(confined.record("a/r.yaml").is_ok());
+        assert!(confined.record("a/../a/r.yaml").is_ok());
+        for refused in ["../r.yaml", "a/../../r.yaml", "/etc/x.yaml", "a/out.yaml", "a/r.txt"] {
+            assert!(confined.record(refused).is_err(), "{refused}");
+        }
+        let read = confined.read("profile", "r.yaml", Path::new("a/r.yaml")).unwrap();
+        assert_eq!((read.file.as_path(), read.text.as_str()), (Path::new("a/r.yaml"), "x: 1"));
+    }
+
+    #[test]
+    fn bytes_in_memory_are_held_to_the_rules_of_a_file() {
+        let too_large = vec![b'#'; MAX_FILE_BYTES as usize + 1];
+        assert!(Source::from_bytes("r.yaml".into(), too_large).unwrap_err().message.contains("文件过大"));
+        assert!(
+            Source::from_bytes("r.yaml".into(), vec![0xff, 0xfe, b'a'])
+                .unwrap_err()
+                .message
+                .contains("UTF-16")
+        );
     }
 
     #[test]

@@ -186,6 +186,12 @@ pub fn png_pages(document: &PagedDocument, ppi: f32) -> Result<Vec<Vec<u8>>, Str
         .collect()
 }
 
+/// Every page of a document as SVG (a live preview's pages: small, and crisp at any zoom).
+pub fn svg_pages(document: &PagedDocument) -> Vec<Vec<u8>> {
+    let options = typst_svg::SvgOptions { render_bleed: false, pretty: false };
+    document.pages().iter().map(|page| typst_svg::svg(page, &options).into_bytes()).collect()
+}
+
 /// The file of each of `count` pages under a pattern with `{p}`, `{0p}` and `{t}`.
 pub fn page_paths(pattern: &str, count: usize) -> Vec<PathBuf> {
     let width = count.to_string().len();

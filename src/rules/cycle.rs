@@ -149,6 +149,40 @@ pub fn next_record_file(
 ) -> Result<Written, NextError> {
     let start = start.map(Date::parse).transpose().map_err(NextError::Usage)?;
     let source = Source::read(file).map_err(|d| NextError::Load(LoadError::Unreadable(d)))?;
+    let plan = plan(&source, start)?;
+    let output = output.map_or_else(|| plan.default_output.clone(), Path::to_owned);
+    // A link counts as there, even when it leads nowhere.
+    if output.symlink_metadata().is_ok() {
+        return Err(exists(&output));
+    }
+    let (text, review) = next_text_for(&source, &plan, &output)?;
+    crate::base::output::write_new(&output, text.as_bytes()).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => exists(&output),
+        _ => NextError::Usage(format!("无法写入 {}：{}", shown(&output), io_reason(&e))),
+    })?;
+    Ok(Written { path: output, review })
+}
+
+/// Next year's record of a record held in memory, as if written beside it: the file name
+/// `certreport next` would give it, and its text (what [`next_record_file`] would write).
+pub fn next_text(source: &Source, start: Option<&str>) -> Result<(String, String), NextError> {
+    let start = start.map(Date::parse).transpose().map_err(NextError::Usage)?;
+    let plan = plan(source, start)?;
+    let (text, _) = next_text_for(source, &plan, &plan.default_output)?;
+    let name = plan.default_output.file_name().unwrap_or_default().to_string_lossy().into_owned();
+    Ok((name, text))
+}
+
+/// A record and the start of its next audit, checked.
+struct Plan {
+    record: Record,
+    start: Option<Date>,
+    /// Where `next` writes the new record unless told.
+    default_output: PathBuf,
+}
+
+/// Reads the record and checks the next audit's start against it.
+fn plan(source: &Source, start: Option<Date>) -> Result<Plan, NextError> {
     let record: Record = source.parse().map_err(|d| NextError::Load(LoadError::Invalid(d)))?;
     if let Some(start) = start
         && start <= record.audit.end.date
@@ -162,16 +196,21 @@ pub fn next_record_file(
         Some(start) => start,
         None => next_start(&record).map_err(NextError::Usage)?,
     };
-    let output = match output {
-        Some(path) => path.to_owned(),
-        None => default_output(file, record.audit.start.date.year(), next_start.year()),
-    };
-    // A link counts as there, even when it leads nowhere.
-    if output.symlink_metadata().is_ok() {
-        return Err(exists(&output));
-    }
+    let default_output = default_output(&source.file, record.audit.start.date.year(), next_start.year());
+    Ok(Plan { record, start, default_output })
+}
+
+/// The text of the next record, to be written at `output` (its paths are taken from there),
+/// and the names of the fields carried over for review.
+fn next_text_for(
+    source: &Source,
+    plan: &Plan,
+    output: &Path,
+) -> Result<(String, Vec<&'static str>), NextError> {
+    let file = &source.file;
+    let record = &plan.record;
     let out_dir = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut next = next_record(&record, start, relative_to(file, out_dir)).map_err(NextError::Usage)?;
+    let mut next = next_record(record, plan.start, relative_to(file, out_dir)).map_err(NextError::Usage)?;
     next.profile = relative_to(&load::resolve(file, &record.profile), out_dir);
     if let Some(scheme) = &record.scheme
         && (scheme.ends_with(".yaml") || scheme.ends_with(".yml"))
@@ -180,7 +219,7 @@ pub fn next_record_file(
     }
     let yaml = serde_saphyr::to_string(&next).map_err(|e| NextError::Usage(format!("无法生成记录：{e}")))?;
     let written = spans::SpanIndex::build(&yaml);
-    let review: Vec<(&str, &str)> =
+    let review: Vec<(&str, &'static str)> =
         CARRIED_OVER.into_iter().filter(|(path, _)| written.contains(path)).collect();
     let marked: Vec<&str> = review.iter().map(|(path, _)| *path).collect();
     let yaml = carry_comments(&source.text, &yaml, &marked);
@@ -201,11 +240,7 @@ pub fn next_record_file(
         next.audit_type.label(),
         comment_text(&file.display().to_string())
     );
-    crate::base::output::write_new(&output, text.as_bytes()).map_err(|e| match e.kind() {
-        std::io::ErrorKind::AlreadyExists => exists(&output),
-        _ => NextError::Usage(format!("无法写入 {}：{}", shown(&output), io_reason(&e))),
-    })?;
-    Ok(Written { path: output, review: review.into_iter().map(|(_, name)| name).collect() })
+    Ok((text, review.into_iter().map(|(_, name)| name).collect()))
 }
 
 /// `yaml` (a record as serde-saphyr writes it) with the comments of `source` (the file it was

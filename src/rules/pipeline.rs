@@ -78,8 +78,14 @@ pub fn check_file_with_fonts(file: &Path, book: &FontBook) -> CheckResult {
 
 /// [`check_file_with_fonts`] for a record held in memory.
 pub fn check_source_with_fonts(source: Source, book: &FontBook) -> CheckResult {
+    check_source_from(source, book, &load::Disk)
+}
+
+/// [`check_source_with_fonts`] with the files the record names read from `files` (the
+/// service's uploads, or its `--root`).
+pub fn check_source_from(source: Source, book: &FontBook, files: &dyn load::Files) -> CheckResult {
     let (file, text) = (source.file.clone(), source.text.clone());
-    match load::load_source(source) {
+    match load::load_source_from(source, files) {
         Ok(loaded) => {
             let mut checked = check_loaded(loaded);
             checked.check_glyphs(book);
