@@ -40,19 +40,6 @@ fn batch(ws: &Workspace, extra: &[&str]) -> std::process::Output {
     output
 }
 
-/// Every file below `dir`, recursively.
-fn all_files(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap().flatten() {
-        if entry.file_type().unwrap().is_dir() {
-            files.extend(all_files(&entry.path()));
-        } else {
-            files.push(entry.path());
-        }
-    }
-    files
-}
-
 #[test]
 fn report_names_keep_every_part_and_never_meet_the_summaries() {
     let ws = Workspace::new();

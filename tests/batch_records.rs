@@ -72,19 +72,6 @@ fn names(dir: &Path) -> Vec<String> {
     names
 }
 
-/// Every file below `dir`, recursively.
-fn all_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap().flatten() {
-        if entry.file_type().unwrap().is_dir() {
-            files.extend(all_files(&entry.path()));
-        } else {
-            files.push(entry.path());
-        }
-    }
-    files
-}
-
 fn superseded(ws: &Workspace) -> Vec<PathBuf> {
     let dir = ws.path("out/.certreport/superseded");
     if dir.is_dir() { all_files(&dir) } else { Vec::new() }
