@@ -229,6 +229,15 @@ fn target<'a>(root: &'a Value, node: &'a Value) -> &'a Value {
     }
 }
 
+/// The record schema's path for the schema line of a record in `dir`: `schemas/record.schema.json`
+/// found in `dir` or a folder above it, relative to `dir`; else `record.schema.json`.
+pub fn schema_path(dir: &Path) -> String {
+    std::path::absolute(dir)
+        .ok()
+        .and_then(|dir| dir.ancestors().map(|d| d.join(SCHEMA_FILE)).find(|p| p.is_file()))
+        .map_or_else(|| Kind::Record.file_name().to_owned(), |p| crate::cycle::relative_to(&p, dir))
+}
+
 /// Writes the starter for `audit_type` to `output` (never over an existing file). `profile`
 /// is the CB profile's path from the current folder; without it the record names
 /// [`DEFAULT_PROFILE`] beside itself.
@@ -240,11 +249,7 @@ pub fn write_starter(output: &Path, audit_type: AuditType, profile: Option<&Path
     }
     let dir = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let profile = profile.map_or_else(|| DEFAULT_PROFILE.to_owned(), |p| crate::cycle::relative_to(p, dir));
-    let schema_path = std::path::absolute(dir)
-        .ok()
-        .and_then(|dir| dir.ancestors().map(|d| d.join(SCHEMA_FILE)).find(|p| p.is_file()))
-        .map_or_else(|| Kind::Record.file_name().to_owned(), |p| crate::cycle::relative_to(&p, dir));
-    let text = starter(audit_type, &profile, &schema_path);
+    let text = starter(audit_type, &profile, &schema_path(dir));
     crate::output::write_new(output, text.as_bytes()).map_err(|e| match e.kind() {
         std::io::ErrorKind::AlreadyExists => InitError::Exists(output.to_owned()),
         _ => InitError::Io(output.to_owned(), e),

@@ -16,6 +16,7 @@
 //! [`check`] gives `check`'s findings as JSON; [`watch`] re-renders a record as it is edited;
 //! [`init`] writes a commented starter record; [`terminal`] prints every line, escaped.
 
+pub mod app;
 pub mod batch;
 pub mod changes;
 pub mod check;

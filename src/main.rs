@@ -109,6 +109,20 @@ enum Command {
         #[arg(short, long, default_value = certreport::init::DEFAULT_OUTPUT)]
         output: PathBuf,
     },
+    /// Edit a record, or the records of a folder, in the browser (在浏览器中编辑记录).
+    Edit {
+        /// A record file (.yaml) or a folder of records; default: the current folder.
+        #[arg(default_value = ".")]
+        target: PathBuf,
+        /// Only print the address; do not open the browser.
+        #[arg(long)]
+        no_browser: bool,
+        /// The loopback port; default: a free one.
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+        #[arg(long = "font-path", value_name = "DIR")]
+        font_path: Vec<PathBuf>,
+    },
     /// Print the JSON Schema of a record, a CB profile or a scoring scheme (输出 JSON Schema).
     Schema {
         /// Which file's schema; default: the record's.
@@ -193,6 +207,22 @@ fn run(cli: Cli) -> u8 {
         }
         Command::Next { record, output, audit_date } => next(&record, output, audit_date.as_deref()),
         Command::Init { audit_type, profile, output } => init(&output, audit_type, profile.as_deref()),
+        Command::Edit { target, no_browser, port, font_path } => {
+            let options = certreport::app::edit::Options {
+                target,
+                font_dirs: font_path,
+                open_browser: !no_browser,
+                port,
+            };
+            let ready = |address: &str| outln!("编辑器已启动：{address}\n（在浏览器中打开此地址；按 Ctrl-C 退出）");
+            match certreport::app::edit::run(&options, ready) {
+                Ok(()) => OK,
+                Err(why) => {
+                    errln!("错误：{why}");
+                    USAGE_OR_IO
+                }
+            }
+        }
         Command::Schema { kind } => {
             outln!("{}", kind.text().trim_end());
             OK

@@ -86,6 +86,30 @@ fn generate<T: JsonSchema>() -> Value {
     generator.into_root_schema_for::<T>().to_value()
 }
 
+/// A closed set's values also accept their Chinese label as the report writes it: each
+/// `{"const": "leader", "title": "组长"}` of the enum's `oneOf` becomes
+/// `{"enum": ["leader", "组长"], "title": "组长"}`. The type accepts the same label (a serde
+/// `alias` equal to the variant's title; a test holds the two together), and messages name
+/// both (`leader（组长）`).
+pub fn accept_titles(schema: &mut Schema) {
+    let Some(Value::Array(branches)) = schema.get_mut("oneOf") else { return };
+    for branch in branches.iter_mut().filter_map(Value::as_object_mut) {
+        if let (Some(Value::String(key)), Some(Value::String(title))) = (branch.get("const"), branch.get("title"))
+            && key != title
+        {
+            let values = json!([key, title]);
+            branch.remove("const");
+            branch.insert("enum".into(), values);
+        }
+    }
+}
+
+/// A key of the scheme and its Chinese name, both accepted where a record names one of the
+/// scheme's indicators or levels.
+fn key_or_name(key: &str, name: &str, description: String) -> Value {
+    json!({ "enum": [key, name], "title": name, "description": description })
+}
+
 /// The record's rules that depend on the built-in scheme's data (its 15 indicators and its
 /// levels): when the record uses the built-in scheme, `scores` takes exactly its indicator keys
 /// and `scope.level` one of its level keys, each with its Chinese name. A record naming a
@@ -95,15 +119,22 @@ pub fn builtin_scheme_rules(schema: &mut Schema) {
     let mut indicators = serde_json::Map::new();
     for group in &scheme.groups {
         for indicator in &group.indicators {
+            let description = format!(
+                "2 审查结果：一级指标“{}”下的二级指标“{}”（分值 {}）的得分、excluded（删减）或 derived（按扣分计算）。",
+                group.name,
+                indicator.name,
+                crate::format::points(indicator.max)
+            );
             indicators.insert(
                 indicator.key.clone(),
+                json!({ "title": indicator.name, "maximum": indicator.max, "description": description }),
+            );
+            indicators.insert(
+                indicator.name.clone(),
                 json!({
                     "title": indicator.name,
                     "maximum": indicator.max,
-                    "description": format!(
-                        "2 审查结果：一级指标“{}”下的二级指标“{}”（分值 {}）的得分、excluded（删减）或 derived（按扣分计算）。",
-                        group.name, indicator.name, crate::format::points(indicator.max)
-                    ),
+                    "description": format!("同 {}：{description}", indicator.key),
                 }),
             );
         }
@@ -112,11 +143,8 @@ pub fn builtin_scheme_rules(schema: &mut Schema) {
         .levels
         .iter()
         .map(|level| {
-            json!({
-                "const": level.key,
-                "title": level.name,
-                "description": format!("{}：{} 分以上（含）", level.name, crate::format::points(level.min)),
-            })
+            let description = format!("{}：{} 分以上（含）", level.name, crate::format::points(level.min));
+            key_or_name(&level.key, &level.name, description)
         })
         .collect();
     schema.insert("if".into(), json!({ "properties": { "scheme": { "const": scheme::BUILTIN_ID } } }));
@@ -196,6 +224,28 @@ mod tests {
         ] {
             assert!(text.contains(words), "{words} in the record schema");
         }
+    }
+
+    /// Each Chinese label the schema accepts for a closed set is accepted by its type too, as
+    /// the same value as its key.
+    #[test]
+    fn closed_sets_take_their_chinese_labels() {
+        use crate::record::{AuditMethod, AuditType, SpecialGround, SpecialRecommendation, TeamRole};
+        fn same<T: serde::de::DeserializeOwned + PartialEq + std::fmt::Debug>(name: &str, count: usize) {
+            let branches = Kind::Record.schema()["$defs"][name]["oneOf"].as_array().expect(name).clone();
+            assert_eq!(branches.len(), count, "{name}");
+            for branch in branches {
+                let [key, label] = branch["enum"].as_array().expect("key and label").clone().try_into().unwrap();
+                assert_eq!(branch["title"], label, "{name}");
+                let key: T = serde_json::from_value(key).unwrap();
+                assert_eq!(serde_json::from_value::<T>(label).unwrap(), key, "{name}");
+            }
+        }
+        same::<AuditType>("AuditType", 3);
+        same::<AuditMethod>("AuditMethod", 3);
+        same::<TeamRole>("TeamRole", 5);
+        same::<SpecialGround>("SpecialGround", 4);
+        same::<SpecialRecommendation>("SpecialRecommendation", 2);
     }
 
     #[test]

@@ -1,0 +1,3 @@
+//! The applications on the library: the browser editor.
+
+pub mod edit;
