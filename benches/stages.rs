@@ -12,8 +12,8 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use certreport::load::{self, Source};
-use certreport::pipeline;
-use certreport::render::{Engine, Tagging, Template};
+use certreport::report::{Engine, Tagging, Template};
+use certreport::rules::pipeline;
 
 const ITERATIONS: u32 = 40;
 
@@ -58,7 +58,7 @@ fn main() {
 
     // The floor: Typst alone, on the same template and data (fresh variants, so that nothing
     // is served from the cache of the runs above).
-    let fresh = |tag: &str| -> Vec<(Vec<u8>, certreport::date::Date)> {
+    let fresh = |tag: &str| -> Vec<(Vec<u8>, certreport::base::date::Date)> {
         checked
             .iter()
             .map(|c| {

@@ -1,21 +1,27 @@
 //! The `certreport` command line: a thin layer that wires arguments to the library.
 //!
-//! Exit codes: 0 ok, 1 a record is invalid (or a batch record failed), 2 usage or I/O error.
+//! Every command returns `Result<u8, Failure>`; [`main`] is the one place that prints a
+//! [`Failure`] and turns it into the exit code: 0 ok, 1 a record is invalid (or a batch record
+//! failed), 2 usage or I/O error.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 
-use certreport::diagnostic::Diagnostic;
+use certreport::app::watch::Watch;
+use certreport::app::{batch, terminal};
+use certreport::base::diagnostic::Diagnostic;
+use certreport::base::fonts::FontSet;
 use certreport::load::LoadError;
-use certreport::pipeline::{self, Checked};
-use certreport::render::fonts::FontSet;
-use certreport::render::target::{self, Target, WriteError};
-use certreport::render::{self, Engine};
-use certreport::watch::Watch;
-use certreport::{batch, check, cycle, errln, outln, terminal};
+use certreport::model::record::AuditType;
+use certreport::model::schema::Kind;
+use certreport::report::target::{self, Target, WriteError};
+use certreport::report::{self, Engine};
+use certreport::rules::pipeline::{self, Checked};
+use certreport::rules::{check, cycle};
+use certreport::{errln, outln};
 
 /// mimalloc rather than glibc's malloc: Typst and the PDF export allocate heavily from every
 /// batch worker at once, and glibc's arena locks made the workers wait on each other.
@@ -37,9 +43,8 @@ enum Command {
         record: PathBuf,
         #[command(flatten)]
         output: OutputArgs,
-        /// Extra font folders (searched recursively), besides the embedded Noto CJK fonts.
-        #[arg(long = "font-path", value_name = "DIR")]
-        font_path: Vec<PathBuf>,
+        #[command(flatten)]
+        fonts: FontArgs,
         #[command(flatten)]
         standard: Standard,
     },
@@ -49,8 +54,8 @@ enum Command {
         record: PathBuf,
         #[command(flatten)]
         output: OutputArgs,
-        #[arg(long = "font-path", value_name = "DIR")]
-        font_path: Vec<PathBuf>,
+        #[command(flatten)]
+        fonts: FontArgs,
     },
     /// Validate and score records; list every problem, then the score table (检查记录).
     Check {
@@ -60,9 +65,8 @@ enum Command {
         /// text: for people (default); json: every diagnostic and the score sheet, for programs.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
-        /// Font folders the reports will be rendered with: characters they cover pass.
-        #[arg(long = "font-path", value_name = "DIR")]
-        font_path: Vec<PathBuf>,
+        #[command(flatten)]
+        fonts: FontArgs,
     },
     /// Render many records in parallel, with a summary (批量生成).
     Batch {
@@ -81,8 +85,8 @@ enum Command {
         /// Render every record, also those whose report in the out-dir is up to date.
         #[arg(long)]
         force: bool,
-        #[arg(long = "font-path", value_name = "DIR")]
-        font_path: Vec<PathBuf>,
+        #[command(flatten)]
+        fonts: FontArgs,
         #[command(flatten)]
         standard: Standard,
     },
@@ -100,13 +104,13 @@ enum Command {
     /// Write a commented starter record for a new audit; never overwrites (新建审查记录).
     Init {
         /// The audit type: initial, surveillance or recertification.
-        #[arg(long = "type", value_enum, default_value = "initial")]
-        audit_type: certreport::record::AuditType,
+        #[arg(long = "type", value_parser = parse_audit_type, default_value = "initial")]
+        audit_type: AuditType,
         /// The CB profile file, from the current folder; default: cb-profile.yaml beside the record.
         #[arg(long, value_name = "FILE")]
         profile: Option<PathBuf>,
         /// The record to write.
-        #[arg(short, long, default_value = certreport::init::DEFAULT_OUTPUT)]
+        #[arg(short, long, default_value = certreport::app::init::DEFAULT_OUTPUT)]
         output: PathBuf,
     },
     /// Edit a record, or the records of a folder, in the browser (在浏览器中编辑记录).
@@ -120,14 +124,14 @@ enum Command {
         /// The loopback port; default: a free one.
         #[arg(long, default_value_t = 0)]
         port: u16,
-        #[arg(long = "font-path", value_name = "DIR")]
-        font_path: Vec<PathBuf>,
+        #[command(flatten)]
+        fonts: FontArgs,
     },
     /// Print the JSON Schema of a record, a CB profile or a scoring scheme (输出 JSON Schema).
     Schema {
         /// Which file's schema; default: the record's.
-        #[arg(value_enum, default_value = "record")]
-        kind: certreport::schema::Kind,
+        #[arg(value_parser = parse_schema_kind, default_value = "record")]
+        kind: Kind,
     },
 }
 
@@ -144,15 +148,21 @@ struct OutputArgs {
 }
 
 impl OutputArgs {
-    /// The target, or why it cannot be one (a usage error, already printed).
-    fn target(self, record: &Path) -> Result<Target, u8> {
+    /// The target, or why it cannot be one.
+    fn target(self, record: &Path) -> Result<Target, Failure> {
         let output = self.output.unwrap_or_else(|| record.with_extension("pdf"));
-        let target = Target::from_path(output, self.ppi).map_err(|why| {
-            errln!("错误：{why}");
-            USAGE_OR_IO
-        })?;
-        Ok(target)
+        Target::from_path(output, self.ppi).map_err(|why| Failure::Usage(why.to_string()))
     }
+}
+
+/// The fonts besides the embedded ones: declared once, for every command that typesets or
+/// checks text against the fonts.
+#[derive(clap::Args)]
+struct FontArgs {
+    /// Extra font folders (searched recursively), besides the embedded Noto CJK fonts;
+    /// characters they cover pass the glyph check.
+    #[arg(long = "font-path", value_name = "DIR")]
+    font_path: Vec<PathBuf>,
 }
 
 /// The PDF standard of the reports.
@@ -160,21 +170,61 @@ impl OutputArgs {
 struct Standard {
     /// The PDF standard reports conform to (归档格式): a-2a (default: PDF/A-2, Unicode text,
     /// tagged), a-2u, a-2b, a-3a, a-3u, a-3b, a-4, ua-1, or a plain PDF version 1.7 / 2.0.
-    #[arg(long = "pdf-standard", value_name = "STANDARD", value_parser = render::parse_pdf_standard,
-          default_value = render::DEFAULT_PDF_STANDARD_NAME)]
-    pdf_standard: render::PdfStandard,
+    #[arg(long = "pdf-standard", value_name = "STANDARD", value_parser = report::parse_pdf_standard,
+          default_value = report::DEFAULT_PDF_STANDARD_NAME)]
+    pdf_standard: report::PdfStandard,
 }
 
 /// How `check` prints what it finds.
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum Format {
     Text,
     Json,
 }
 
+/// The audit type of `init --type`, by its key (`initial` …) or its Chinese name.
+fn parse_audit_type(name: &str) -> Result<AuditType, String> {
+    serde_json::from_value(serde_json::Value::String(name.to_owned()))
+        .map_err(|_| format!("“{name}”不是审查类型：应为 initial、surveillance 或 recertification"))
+}
+
+/// The file kind of `schema`.
+fn parse_schema_kind(name: &str) -> Result<Kind, String> {
+    Kind::ALL
+        .into_iter()
+        .find(|kind| kind.name() == name)
+        .ok_or_else(|| format!("“{name}”不是可选的文件：应为 record、profile 或 scheme"))
+}
+
+/// Why a command did not succeed. [`main`] prints it and turns it into the exit code: this is
+/// the only place that does.
+enum Failure {
+    /// The command line, or a file that cannot be read or written (exit 2): `错误：…`.
+    Usage(String),
+    /// A record that could not be loaded: its problems (exit 1; 2 when the file itself is
+    /// unreadable).
+    Load(LoadError),
+}
+
+impl Failure {
+    /// Prints the failure; returns its exit code.
+    fn report(self) -> u8 {
+        match self {
+            Failure::Usage(why) => {
+                errln!("错误：{why}");
+                USAGE_OR_IO
+            }
+            Failure::Load(error) => {
+                print_diagnostics(error.diagnostics());
+                load_failure_code(&error)
+            }
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let code = match Cli::try_parse() {
-        Ok(cli) => run(cli),
+        Ok(cli) => run(cli).unwrap_or_else(Failure::report),
         Err(error) => usage_error(&error),
     };
     // A line that could not be written (other than to a closed pipe) is an I/O error.
@@ -182,24 +232,24 @@ fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
-fn run(cli: Cli) -> u8 {
+fn run(cli: Cli) -> Result<u8, Failure> {
     match cli.command {
-        Command::Render { record, output, font_path, standard } => match output.target(&record) {
-            Ok(target) => render(&record, &target, &font_path, standard.pdf_standard),
-            Err(code) => code,
-        },
-        Command::Watch { record, output, font_path } => match output.target(&record) {
-            Ok(target) => watch_command(&record, target, &font_path),
-            Err(code) => code,
-        },
-        Command::Check { records, format, font_path } => check_command(&records, format, &font_path),
-        Command::Batch { inputs, out_dir, jobs, check_only, force, font_path, standard } => {
+        Command::Render { record, output, fonts, standard } => {
+            let target = output.target(&record)?;
+            render(&record, &target, &fonts.font_path, standard.pdf_standard)
+        }
+        Command::Watch { record, output, fonts } => {
+            let target = output.target(&record)?;
+            watch_command(&record, target, &fonts.font_path)
+        }
+        Command::Check { records, format, fonts } => check_command(&records, format, &fonts.font_path),
+        Command::Batch { inputs, out_dir, jobs, check_only, force, fonts, standard } => {
             let options = batch::Options {
                 out_dir,
                 jobs,
                 check_only,
                 force,
-                font_dirs: font_path,
+                font_dirs: fonts.font_path,
                 progress: std::io::stderr().is_terminal(),
                 pdf_standard: standard.pdf_standard,
             };
@@ -207,25 +257,21 @@ fn run(cli: Cli) -> u8 {
         }
         Command::Next { record, output, audit_date } => next(&record, output, audit_date.as_deref()),
         Command::Init { audit_type, profile, output } => init(&output, audit_type, profile.as_deref()),
-        Command::Edit { target, no_browser, port, font_path } => {
+        Command::Edit { target, no_browser, port, fonts } => {
             let options = certreport::app::edit::Options {
                 target,
-                font_dirs: font_path,
+                font_dirs: fonts.font_path,
                 open_browser: !no_browser,
                 port,
             };
-            let ready = |address: &str| outln!("编辑器已启动：{address}\n（在浏览器中打开此地址；按 Ctrl-C 退出）");
-            match certreport::app::edit::run(&options, ready) {
-                Ok(()) => OK,
-                Err(why) => {
-                    errln!("错误：{why}");
-                    USAGE_OR_IO
-                }
-            }
+            let ready =
+                |address: &str| outln!("编辑器已启动：{address}\n（在浏览器中打开此地址；按 Ctrl-C 退出）");
+            certreport::app::edit::run(&options, ready).map_err(|why| Failure::Usage(why.to_string()))?;
+            Ok(OK)
         }
         Command::Schema { kind } => {
             outln!("{}", kind.text().trim_end());
-            OK
+            Ok(OK)
         }
     }
 }
@@ -298,47 +344,32 @@ fn load_failure_code(error: &LoadError) -> u8 {
     }
 }
 
-/// Prints why a record could not be loaded; returns the exit code.
-fn load_failure(error: &LoadError) -> u8 {
-    print_diagnostics(error.diagnostics());
-    load_failure_code(error)
-}
-
-fn render(record: &Path, target: &Target, font_dirs: &[PathBuf], standard: render::PdfStandard) -> u8 {
-    let engine = match Engine::new(font_dirs) {
-        Ok(engine) => engine.with_pdf_standard(standard),
-        Err(why) => {
-            errln!("错误：{why}");
-            return USAGE_OR_IO;
-        }
-    };
+fn render(
+    record: &Path,
+    target: &Target,
+    font_dirs: &[PathBuf],
+    standard: report::PdfStandard,
+) -> Result<u8, Failure> {
+    let engine =
+        Engine::new(font_dirs).map_err(|why| Failure::Usage(why.to_string()))?.with_pdf_standard(standard);
     for warning in engine.warnings() {
         errln!("警告：{warning}");
     }
-    let checked = match pipeline::check_file_with_fonts(record, engine.book()) {
-        Ok(checked) => checked,
-        Err(error) => return load_failure(&error),
-    };
+    let checked = pipeline::check_file_with_fonts(record, engine.book()).map_err(Failure::Load)?;
     print_diagnostics(&checked.diagnostics);
     if checked.has_errors() {
         errln!("{}：记录有错误，未生成报告", record.display());
-        return INVALID;
+        return Ok(INVALID);
     }
     let inputs = checked.input_files();
     let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
     match target.write(&engine, &checked.view(), &inputs) {
         Ok(written) => {
             outln!("已生成 {}（{}）", target::describe_written(&written), summary_line(&checked));
-            OK
+            Ok(OK)
         }
-        Err(why @ WriteError::Render(_)) => {
-            errln!("错误：{}：{why}", record.display());
-            USAGE_OR_IO
-        }
-        Err(why) => {
-            errln!("错误：{why}");
-            USAGE_OR_IO
-        }
+        Err(why @ WriteError::Render(_)) => Err(Failure::Usage(format!("{}：{why}", record.display()))),
+        Err(why) => Err(Failure::Usage(why.to_string())),
     }
 }
 
@@ -346,14 +377,8 @@ fn summary_line(checked: &Checked) -> String {
     checked.sheet.result_text(&checked.loaded.scheme)
 }
 
-fn check_command(records: &[PathBuf], format: Format, font_dirs: &[PathBuf]) -> u8 {
-    let fonts = match FontSet::new(font_dirs) {
-        Ok(fonts) => fonts,
-        Err(why) => {
-            errln!("错误：{why}");
-            return USAGE_OR_IO;
-        }
-    };
+fn check_command(records: &[PathBuf], format: Format, font_dirs: &[PathBuf]) -> Result<u8, Failure> {
+    let fonts = FontSet::new(font_dirs).map_err(|why| Failure::Usage(why.to_string()))?;
     let results: Vec<_> =
         records.iter().map(|record| pipeline::check_file_with_fonts(record, fonts.book())).collect();
     if format == Format::Json {
@@ -380,74 +405,52 @@ fn check_command(records: &[PathBuf], format: Format, font_dirs: &[PathBuf]) -> 
             }
         }
     }
-    worst
+    Ok(worst)
 }
 
-fn watch_command(record: &Path, target: Target, font_dirs: &[PathBuf]) -> u8 {
-    let result = Watch::new(record, target, font_dirs).and_then(|session| {
-        let stopper = session.stopper();
-        ctrlc::set_handler(move || stopper.stop()).map_err(|err| format!("无法设置 Ctrl-C 处理：{err}"))?;
-        session.run()
+fn watch_command(record: &Path, target: Target, font_dirs: &[PathBuf]) -> Result<u8, Failure> {
+    let session = Watch::new(record, target, font_dirs).map_err(Failure::Usage)?;
+    let stopper = session.stopper();
+    ctrlc::set_handler(move || stopper.stop())
+        .map_err(|err| Failure::Usage(format!("无法设置 Ctrl-C 处理：{err}")))?;
+    session.run().map_err(Failure::Usage)?;
+    Ok(OK)
+}
+
+fn batch_command(inputs: &[PathBuf], options: &batch::Options) -> Result<u8, Failure> {
+    let summary = batch::run(inputs, options).map_err(|why| Failure::Usage(why.to_string()))?;
+    Ok(if summary.all_succeeded() { OK } else { INVALID })
+}
+
+fn next(record: &Path, output: Option<PathBuf>, audit_date: Option<&str>) -> Result<u8, Failure> {
+    let written =
+        cycle::next_record_file(record, output.as_deref(), audit_date).map_err(|error| match error {
+            cycle::NextError::Load(error) => Failure::Load(error),
+            cycle::NextError::Usage(why) => Failure::Usage(why),
+        })?;
+    // A record planned ahead from an unfinished one carries over what that one says.
+    let errors = FontSet::new(&[]).ok().map_or(0, |fonts| {
+        match pipeline::check_file_with_fonts(record, fonts.book()) {
+            Ok(checked) => checked.diagnostics.iter().filter(|d| d.is_error()).count(),
+            Err(error) => error.diagnostics().len(),
+        }
     });
-    match result {
-        Ok(()) => OK,
-        Err(why) => {
-            errln!("错误：{why}");
-            USAGE_OR_IO
-        }
+    if errors > 0 {
+        errln!(
+            "警告：{} 仍有 {errors} 个错误（certreport check 可列出）：下一年度记录沿用了其中的内容",
+            record.display()
+        );
     }
+    outln!(
+        "已生成下一次审查的记录 {}：请填写得分、评价结果、概述与结论，再运行 certreport check",
+        written.display()
+    );
+    Ok(OK)
 }
 
-fn batch_command(inputs: &[PathBuf], options: &batch::Options) -> u8 {
-    match batch::run(inputs, options) {
-        Ok(summary) if summary.all_succeeded() => OK,
-        Ok(_) => INVALID,
-        Err(why) => {
-            errln!("错误：{why}");
-            USAGE_OR_IO
-        }
-    }
-}
-
-fn next(record: &Path, output: Option<PathBuf>, audit_date: Option<&str>) -> u8 {
-    match cycle::next_record_file(record, output.as_deref(), audit_date) {
-        Ok(written) => {
-            // A record planned ahead from an unfinished one carries over what that one says.
-            let errors = FontSet::new(&[]).ok().map_or(0, |fonts| {
-                match pipeline::check_file_with_fonts(record, fonts.book()) {
-                    Ok(checked) => checked.diagnostics.iter().filter(|d| d.is_error()).count(),
-                    Err(error) => error.diagnostics().len(),
-                }
-            });
-            if errors > 0 {
-                errln!(
-                    "警告：{} 仍有 {errors} 个错误（certreport check 可列出）：下一年度记录沿用了其中的内容",
-                    record.display()
-                );
-            }
-            outln!(
-                "已生成下一次审查的记录 {}：请填写得分、评价结果、概述与结论，再运行 certreport check",
-                written.display()
-            );
-            OK
-        }
-        Err(cycle::NextError::Load(error)) => load_failure(&error),
-        Err(cycle::NextError::Usage(why)) => {
-            errln!("错误：{why}");
-            USAGE_OR_IO
-        }
-    }
-}
-
-fn init(output: &Path, audit_type: certreport::record::AuditType, profile: Option<&Path>) -> u8 {
-    match certreport::init::write_starter(output, audit_type, profile) {
-        Ok(()) => {
-            outln!("已生成审查记录 {}：请逐项填写，再运行 certreport check 查看尚缺的内容", output.display());
-            OK
-        }
-        Err(why) => {
-            errln!("错误：{why}");
-            USAGE_OR_IO
-        }
-    }
+fn init(output: &Path, audit_type: AuditType, profile: Option<&Path>) -> Result<u8, Failure> {
+    certreport::app::init::write_starter(output, audit_type, profile)
+        .map_err(|why| Failure::Usage(why.to_string()))?;
+    outln!("已生成审查记录 {}：请逐项填写，再运行 certreport check 查看尚缺的内容", output.display());
+    Ok(OK)
 }

@@ -100,7 +100,10 @@ fn an_unknown_indicator_of_a_deduction_lists_keys_and_names() {
     let ws = Workspace::new();
     ws.example_with(
         "r.yaml",
-        &[("  - aspect: 服务人员能力方面\n", "  - aspect: 服务人员能力方面\n    deduction: {indicator: 维护, points: 1}\n")],
+        &[(
+            "  - aspect: 服务人员能力方面\n",
+            "  - aspect: 服务人员能力方面\n    deduction: {indicator: 维护, points: 1}\n",
+        )],
     );
     let (code, json) = check_json(&["r.yaml"], ws.dir.path());
     assert_eq!(code, Some(1), "{json:#}");

@@ -2,9 +2,9 @@
 //! report staffer's work done through the labelled controls only, the saved file rendered by
 //! `certreport render`, and a file changed on disk while it is being edited.
 
-mod common;
 #[path = "common/browser.rs"]
 mod browser;
+mod common;
 
 use browser::{Browser, EditServer};
 use common::*;
@@ -69,14 +69,20 @@ async fn a_whole_recertification_record_is_written_through_the_form() {
     b.control(PAGE, "1.17 ICT 有效").await.click().await.unwrap();
 
     // 2: every indicator at its maximum, but 人员配置 and 投诉处理 from their deductions.
-    let scheme: serde_json::Value = serde_saphyr::from_str(&std::fs::read_to_string(repo("schemes/gbt27922-2011.yaml")).unwrap()).unwrap();
+    let scheme: serde_json::Value =
+        serde_saphyr::from_str(&std::fs::read_to_string(repo("schemes/gbt27922-2011.yaml")).unwrap())
+            .unwrap();
     for group in scheme["groups"].as_array().unwrap() {
         for indicator in group["indicators"].as_array().unwrap() {
             let name = indicator["name"].as_str().unwrap();
             if name == "人员配置" || name == "投诉处理" {
                 b.named(&format!("{name} 评分方式")).await.select_by_label("按扣分计算").await.unwrap();
             } else {
-                b.named(&format!("{name} 得分")).await.send_keys(&indicator["max"].to_string()).await.unwrap();
+                b.named(&format!("{name} 得分"))
+                    .await
+                    .send_keys(&indicator["max"].to_string())
+                    .await
+                    .unwrap();
             }
         }
     }
@@ -127,15 +133,26 @@ async fn a_whole_recertification_record_is_written_through_the_form() {
     b.fill(PAGE, "1.6 电话", "电话号码").await;
     b.settle(before).await;
     let phone_field = "//div[@class='field'][label[normalize-space()='1.6 电话']]";
-    let problem = b.client.find(fantoccini::Locator::XPath(&format!("{phone_field}/p[contains(@class,'problem')]"))).await;
+    let problem = b
+        .client
+        .find(fantoccini::Locator::XPath(&format!("{phone_field}/p[contains(@class,'problem')]")))
+        .await;
     assert!(problem.is_ok(), "the phone's problem is shown at the phone");
-    assert_eq!(b.control(PAGE, "1.6 电话").await.attr("aria-invalid").await.unwrap().as_deref(), Some("true"));
+    assert_eq!(
+        b.control(PAGE, "1.6 电话").await.attr("aria-invalid").await.unwrap().as_deref(),
+        Some("true")
+    );
     let before = b.updates().await;
     b.fill(PAGE, "1.6 电话", "19123050876").await;
     b.settle(before).await;
-    let errors = b.client.execute("return document.getElementById('errors').innerText;", vec![]).await.unwrap();
+    let errors =
+        b.client.execute("return document.getElementById('errors').innerText;", vec![]).await.unwrap();
     assert_eq!(errors, "", "no error is left");
-    let result = b.client.execute("return document.getElementById('score-result').textContent;", vec![]).await.unwrap();
+    let result = b
+        .client
+        .execute("return document.getElementById('score-result').textContent;", vec![])
+        .await
+        .unwrap();
     assert!(result.as_str().unwrap().contains("四星级"), "{result}");
     b.wait_for("document.querySelectorAll('#pages img').length >= 6 && !document.getElementById('pages').classList.contains('stale')").await;
     b.screenshot(&ws.path("editor.png")).await;
@@ -160,7 +177,10 @@ async fn a_whole_recertification_record_is_written_through_the_form() {
     // Nothing but the server was asked for anything, and the console has no error.
     let origin = server.address.split("/edit/").next().unwrap().to_owned();
     for address in b.resources().await {
-        assert!(address.starts_with(&origin) || address.starts_with("blob:") || address.starts_with("data:"), "{address}");
+        assert!(
+            address.starts_with(&origin) || address.starts_with("blob:") || address.starts_with("data:"),
+            "{address}"
+        );
     }
     let session = b.client.session_id().await.unwrap().unwrap();
     assert_eq!(b.console_errors(&session), Vec::<String>::new());
@@ -183,7 +203,8 @@ async fn a_file_changed_on_disk_is_not_overwritten() {
     std::fs::write(ws.path("r.yaml"), &theirs).unwrap();
     b.click(PAGE, "保存").await;
     b.wait_for("!document.getElementById('message').hidden").await;
-    let message = b.client.execute("return document.getElementById('message').textContent;", vec![]).await.unwrap();
+    let message =
+        b.client.execute("return document.getElementById('message').textContent;", vec![]).await.unwrap();
     assert!(message.as_str().unwrap().contains("已被其它程序修改"), "{message}");
     assert_eq!(std::fs::read_to_string(ws.path("r.yaml")).unwrap(), theirs, "their change is kept");
     let session = b.client.session_id().await.unwrap().unwrap();

@@ -1,7 +1,7 @@
 //! The rules of the page, for any record: the layout fixture corpus (`tests/fixtures/layout/`)
 //! and sweeps of the example record are typeset, and the rules are read back from the typeset
 //! document — the page of each `keep` mark the template places (Typst's introspector, through
-//! `render::keep_marks`) — and from the PDF's text (`pdftotext`).
+//! `report::keep_marks`) — and from the PDF's text (`pdftotext`).
 //!
 //! Marks of one name must share a page: section 6 from its heading to its last signature line;
 //! each numbered label, heading and list lead-in with the line or row after it; each table row.
@@ -13,9 +13,9 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use certreport::load::Source;
-use certreport::pipeline::{self, Checked};
-use certreport::render::view::{CheckBox, ReportView};
-use certreport::render::{self, Engine, Tagging};
+use certreport::report::view::{CheckBox, ReportView};
+use certreport::report::{self, Engine, Tagging};
+use certreport::rules::pipeline::{self, Checked};
 use common::*;
 
 fn engine() -> &'static Engine {
@@ -53,7 +53,7 @@ impl Typeset {
             .unwrap();
         Typeset {
             name: name.to_owned(),
-            marks: render::keep_marks(&document),
+            marks: report::keep_marks(&document),
             pages: document.pages().len(),
             view,
             pdf,

@@ -9,12 +9,12 @@ use std::sync::LazyLock;
 
 use proptest::prelude::*;
 
+use certreport::base::fonts::FontSet;
 use certreport::load::Source;
-use certreport::pipeline;
-use certreport::record::{Deduction, Finding, IndicatorScore, Record, SpecialDeduction};
-use certreport::render::fonts::FontSet;
-use certreport::scheme::Scheme;
-use certreport::score::{self, Outcome};
+use certreport::model::record::{Deduction, Finding, IndicatorScore, Record, SpecialDeduction};
+use certreport::model::scheme::Scheme;
+use certreport::rules::pipeline;
+use certreport::rules::score::{self, Outcome};
 
 static FONTS: LazyLock<FontSet> = LazyLock::new(|| FontSet::new(&[]).expect("the embedded fonts"));
 

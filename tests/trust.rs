@@ -36,7 +36,7 @@ const SECRET: &str = "root:$6$SECRETSALT$0123456789abcdefghijklmnopqrstuvwxyzEND
 
 fn assert_no_raw_controls(text: &str) {
     assert!(
-        !text.chars().any(|c| c != '\n' && c != '\t' && certreport::diagnostic::is_control_or_bidi(c)),
+        !text.chars().any(|c| c != '\n' && c != '\t' && certreport::base::diagnostic::is_control_or_bidi(c)),
         "raw control characters in {text:?}"
     );
 }

@@ -11,8 +11,8 @@ use std::path::PathBuf;
 use std::sync::LazyLock;
 
 use certreport::load::Source;
-use certreport::pipeline;
-use certreport::render::fonts::FontSet;
+use certreport::rules::pipeline;
+use certreport::base::fonts::FontSet;
 use libfuzzer_sys::fuzz_target;
 
 static FONTS: LazyLock<FontSet> = LazyLock::new(|| FontSet::new(&[]).expect("the embedded fonts"));

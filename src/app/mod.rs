@@ -1,3 +1,8 @@
-//! The applications on the library: the browser editor.
+//! Layer 6, the applications on the library: the batch, watch, the starter record, the browser
+//! editor, and the terminal printing the command line uses.
 
+pub mod batch;
 pub mod edit;
+pub mod init;
+pub mod terminal;
+pub mod watch;

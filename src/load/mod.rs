@@ -16,12 +16,12 @@ use std::sync::Arc;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::diagnostic::{Diagnostic, Problem, excerpt, io_reason};
-use crate::files::ReadError;
-use crate::profile::Profile;
-use crate::record::Record;
-use crate::schema::HasSchema;
-use crate::scheme::{self, Scheme};
+use crate::base::diagnostic::{Diagnostic, Problem, excerpt, io_reason};
+use crate::base::files::ReadError;
+use crate::model::profile::Profile;
+use crate::model::record::Record;
+use crate::model::schema::HasSchema;
+use crate::model::scheme::{self, Scheme};
 use spans::{Position, SpanIndex};
 
 /// Records larger than this are refused before parsing: no audit record comes near it.
@@ -38,10 +38,10 @@ pub struct Source {
 impl Source {
     /// Reads a file; the error names it and says why in words. Only a regular file is read
     /// (never a FIFO, a device or a folder, whose reading could block or never end), and never
-    /// more than [`MAX_FILE_BYTES`], whatever its size claims ([`crate::files::read_regular`]).
+    /// more than [`MAX_FILE_BYTES`], whatever its size claims ([`crate::base::files::read_regular`]).
     pub fn read(file: &Path) -> Result<Source, Diagnostic> {
         let fail = |why: String| Diagnostic::file_error(file, why);
-        let bytes = crate::files::read_regular(file, MAX_FILE_BYTES).map_err(|e| match e {
+        let bytes = crate::base::files::read_regular(file, MAX_FILE_BYTES).map_err(|e| match e {
             ReadError::NotRegular => {
                 fail("这不是一个普通文件（是文件夹、管道、设备或 /proc、/sys 中内核的虚拟文件）".into())
             }

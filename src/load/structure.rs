@@ -1,4 +1,4 @@
-//! Structure: a YAML file checked against its JSON Schema ([`crate::schema`]) before it is
+//! Structure: a YAML file checked against its JSON Schema ([`crate::model::schema`]) before it is
 //! read into the Rust types, so that every unknown key, wrong type and missing field of the
 //! whole file is reported in one run — each at its line, with its YAML path, what was
 //! expected in the report's words, and for a misspelt key the nearest valid one.
@@ -9,9 +9,10 @@ use std::sync::OnceLock;
 use boon::{ErrorKind as B, InstanceToken, SchemaIndex, Schemas, ValidationError};
 use serde_json::Value;
 
-use crate::date::{DATE_HALF_FORMAT, DATE_HALF_PATTERN, DATE_PATTERN, Date, DateHalf};
-use crate::diagnostic::Problem;
-use crate::schema::{Kind, PHONE_PATTERN};
+use crate::base::date::{DATE_HALF_FORMAT, DATE_HALF_PATTERN, DATE_PATTERN, Date, DateHalf};
+use crate::base::diagnostic::Problem;
+use crate::model::annotations::PHONE_PATTERN;
+use crate::model::schema::Kind;
 
 /// The compiled schema of a kind of file.
 fn compiled(kind: Kind) -> &'static (Schemas, SchemaIndex) {
@@ -269,7 +270,7 @@ fn translate(root: &Value, document: &Value, error: &Error) -> Vec<(Problem, Opt
 
 /// A number as the report writes it: `4`, not `4.0`.
 fn number(value: &serde_json::Number) -> String {
-    value.as_f64().map_or_else(|| value.to_string(), crate::format::points)
+    value.as_f64().map_or_else(|| value.to_string(), crate::base::format::points)
 }
 
 /// What is wrong with a text that does not match a pattern, and what is expected: never
@@ -377,7 +378,9 @@ fn labelled(key: &str, title: &str) -> String {
 /// the key and its Chinese label (`["leader", "组长"]`, see [`crate::schema::accept_titles`]).
 fn closed_value(node: &Value) -> Option<&str> {
     node.get("const").and_then(Value::as_str).or_else(|| match node.get("enum")?.as_array()?.as_slice() {
-        [Value::String(key), Value::String(label)] if node.get("title").and_then(Value::as_str) == Some(label) => {
+        [Value::String(key), Value::String(label)]
+            if node.get("title").and_then(Value::as_str) == Some(label) =>
+        {
             Some(key.as_str())
         }
         _ => None,

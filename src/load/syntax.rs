@@ -261,7 +261,7 @@ fn words(kind: &K) -> (String, String) {
 
 /// Why a character cannot stand where it is, by what it is, and what to do.
 fn unexpected_character(character: char) -> (String, String) {
-    let shown = crate::diagnostic::escape_controls(&character.to_string()).into_owned();
+    let shown = crate::base::diagnostic::escape_controls(&character.to_string()).into_owned();
     match character {
         '@' | '`' => (
             format!("“{character}”不能出现在这里（@ 和 ` 是 YAML 的保留字符，不能作为值的开头）"),
@@ -271,7 +271,7 @@ fn unexpected_character(character: char) -> (String, String) {
             "“%”不能出现在这里（% 是 YAML 指令的符号，不能作为值的开头）".into(),
             "以 % 开头的文字请加引号；指令行（%YAML、%TAG）记录不需要，请删去".into(),
         ),
-        c if c.is_control() || crate::diagnostic::is_bidi_control(c) => (
+        c if c.is_control() || crate::base::diagnostic::is_bidi_control(c) => (
             format!("这里有一个不可见的控制字符 {shown}（U+{:04X}）", u32::from(c)),
             "删去这个字符（常由复制粘贴带入）；换行与缩进只用回车和空格".into(),
         ),

@@ -16,7 +16,7 @@ use serde_saphyr::granit_parser::{Event, ScalarStyle, Tag};
 
 use super::spans::{self, Position};
 use super::structure::value_at;
-use crate::diagnostic::Problem;
+use crate::base::diagnostic::Problem;
 
 /// The decimals a number may have: the hundredths every score is kept and printed at.
 pub const MAX_DECIMALS: usize = 2;

@@ -70,7 +70,9 @@ impl Browser {
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .expect("chromedriver is needed for the editor's tests (apt-get install chromium chromium-driver)");
+            .expect(
+                "chromedriver is needed for the editor's tests (apt-get install chromium chromium-driver)",
+            );
         let deadline = Instant::now() + Duration::from_secs(20);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(Instant::now() < deadline, "chromedriver did not start");
@@ -122,7 +124,8 @@ impl Browser {
 
     /// The page's update counter: each answer of the server to a change raises it.
     pub async fn updates(&self) -> u64 {
-        let value = self.client.execute("return Number(document.body.dataset.updated || 0);", vec![]).await.unwrap();
+        let value =
+            self.client.execute("return Number(document.body.dataset.updated || 0);", vec![]).await.unwrap();
         value.as_u64().unwrap_or(0)
     }
 
@@ -139,7 +142,11 @@ impl Browser {
     /// label's `for` — the control's accessible name.
     pub async fn control(&self, scope: &str, label: &str) -> Element {
         let xpath = format!("{scope}//label[normalize-space()='{label}']");
-        let found = self.client.find(Locator::XPath(&xpath)).await.unwrap_or_else(|e| panic!("no label {label:?} in {scope}: {e}"));
+        let found = self
+            .client
+            .find(Locator::XPath(&xpath))
+            .await
+            .unwrap_or_else(|e| panic!("no label {label:?} in {scope}: {e}"));
         let id = found.attr("for").await.unwrap().expect("a label for a control");
         self.client.find(Locator::Id(&id)).await.unwrap()
     }
@@ -147,7 +154,10 @@ impl Browser {
     /// The control named by `aria-label`.
     pub async fn named(&self, name: &str) -> Element {
         let xpath = format!("//*[@aria-label='{name}']");
-        self.client.find(Locator::XPath(&xpath)).await.unwrap_or_else(|e| panic!("no control named {name:?}: {e}"))
+        self.client
+            .find(Locator::XPath(&xpath))
+            .await
+            .unwrap_or_else(|e| panic!("no control named {name:?}: {e}"))
     }
 
     /// Types `text` into the labelled control (after clearing it).
@@ -205,7 +215,10 @@ impl Browser {
     pub async fn resources(&self) -> Vec<String> {
         let value = self
             .client
-            .execute("return performance.getEntriesByType('resource').map(e => e.name).concat([location.href]);", vec![])
+            .execute(
+                "return performance.getEntriesByType('resource').map(e => e.name).concat([location.href]);",
+                vec![],
+            )
             .await
             .unwrap();
         value.as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_owned()).collect()

@@ -13,12 +13,14 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use typst_layout::PagedDocument;
+
 use super::{Editor, Preview, yaml};
 use crate::load::Source;
-use crate::pipeline::{self, CheckResult};
-use crate::record::AuditType;
-use crate::render::Tagging;
-use crate::schema::Kind;
+use crate::model::record::AuditType;
+use crate::model::schema::Kind;
+use crate::report::Tagging;
+use crate::rules::pipeline::{self, CheckResult};
 
 /// The page and its script and style, embedded in the binary.
 const PAGE: &str = include_str!("assets/index.html");
@@ -29,8 +31,8 @@ const STYLE: &str = include_str!("assets/editor.css");
 const POLICY: &str = "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; script-src 'self'; \
                       connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
-/// The largest record file the editor opens (as `load` reads them).
-const MAX_RECORD_BYTES: u64 = 4 * 1024 * 1024;
+/// The preview's pages: compact SVG, bounded to the page.
+const SVG: typst_svg::SvgOptions = typst_svg::SvgOptions { render_bleed: false, pretty: false };
 
 pub(super) fn router(editor: Arc<Editor>) -> axum::Router {
     let base = editor.base();
@@ -39,7 +41,7 @@ pub(super) fn router(editor: Arc<Editor>) -> axum::Router {
         .route("/editor.js", get(|| async { asset(SCRIPT, "text/javascript; charset=utf-8") }))
         .route("/editor.css", get(|| async { asset(STYLE, "text/css; charset=utf-8") }))
         .route("/api/schema", get(|| async { Json(Kind::Record.schema().clone()) }))
-        .route("/api/scheme", get(|| async { Json(json!(&*crate::scheme::Scheme::builtin())) }))
+        .route("/api/scheme", get(|| async { Json(json!(&*crate::model::scheme::Scheme::builtin())) }))
         .route("/api/session", get(session))
         .route("/api/open", get(open))
         .route("/api/update", post(update))
@@ -93,7 +95,9 @@ pub(super) fn is_record_name(name: &str) -> bool {
 impl Editor {
     /// A record path of the API (relative to the root, no `..`, no link out of it) as a file.
     fn record_file(&self, path: &str) -> Result<PathBuf, ApiError> {
-        let bad = || ApiError::new(StatusCode::BAD_REQUEST, "bad-path", format!("“{path}”不是本文件夹中的 .yaml 记录"));
+        let bad = || {
+            ApiError::new(StatusCode::BAD_REQUEST, "bad-path", format!("“{path}”不是本文件夹中的 .yaml 记录"))
+        };
         let relative = Path::new(path);
         if !is_record_name(path) || !relative.components().all(|c| matches!(c, Component::Normal(_))) {
             return Err(bad());
@@ -116,7 +120,7 @@ impl Editor {
 
 /// The check document of `check --format json` for one record, as JSON.
 fn check_document(path: &str, result: &CheckResult) -> Value {
-    let text = crate::check::to_json([(Path::new(path), result)]);
+    let text = crate::rules::check::to_json([(Path::new(path), result)]);
     let document: Value = serde_json::from_str(&text).expect("the check document is JSON");
     document["records"][0].clone()
 }
@@ -137,12 +141,6 @@ fn has_comments(text: &str) -> bool {
         .any(|line| line.trim_start().starts_with('#') || line.contains(" #"))
 }
 
-fn read_record(file: &Path, path: &str) -> Result<Vec<u8>, ApiError> {
-    crate::files::read_regular(file, MAX_RECORD_BYTES).map_err(|e| {
-        ApiError::new(StatusCode::NOT_FOUND, "unreadable", format!("无法读取 {path}：{e}"))
-    })
-}
-
 async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
     tokio::task::spawn_blocking(work).await.expect("an editor task panicked")
 }
@@ -158,11 +156,12 @@ struct PathQuery {
 
 async fn open(State(editor): State<Arc<Editor>>, Query(query): Query<PathQuery>) -> ApiResult {
     let file = editor.record_file(&query.path)?;
-    let bytes = read_record(&file, &query.path)?;
-    let version = version(&bytes);
-    let text = String::from_utf8(bytes)
-        .map_err(|_| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "not-utf8", "记录不是 UTF-8 文字"))?;
-    let tree = Source::new(file.clone(), text.clone()).tree().ok();
+    let source = Source::read(&file).map_err(|d| {
+        ApiError::new(StatusCode::NOT_FOUND, "unreadable", format!("无法打开 {}：{}", query.path, d.message))
+    })?;
+    let version = version(source.text.as_bytes());
+    let tree = source.tree().ok();
+    let text = source.text;
     let path = query.path.clone();
     let check = {
         let editor = editor.clone();
@@ -185,6 +184,32 @@ struct StateBody {
     path: String,
     /// The form's state: the record as JSON.
     record: Value,
+    /// The pages the page shows already, by id: only the others are sent.
+    #[serde(default)]
+    have: Vec<String>,
+}
+
+impl Editor {
+    /// The document's pages for the preview, each `{id, svg}` with its id (a hash of the page)
+    /// and, unless the browser has it (`have`), its SVG. A page that did not change is not
+    /// drawn again: its SVG is kept from the last preview.
+    fn pages(&self, document: &PagedDocument, have: &[String]) -> Vec<Value> {
+        let mut cache = self.svg_pages.lock().expect("pages");
+        let mut kept = std::collections::HashMap::new();
+        let pages = document
+            .pages()
+            .iter()
+            .map(|page| {
+                let id = format!("{:032x}", typst::utils::hash128(page));
+                let svg = cache.remove(&id).unwrap_or_else(|| Arc::from(typst_svg::svg(page, &SVG)));
+                let sent = (!have.contains(&id)).then(|| svg.to_string());
+                kept.insert(id.clone(), svg);
+                json!({ "id": id, "svg": sent })
+            })
+            .collect();
+        *cache = kept;
+        pages
+    }
 }
 
 /// The YAML a save of `state` writes into `file`: the schema line the file has, else the one
@@ -193,9 +218,9 @@ fn yaml_for(file: &Path, state: &Value) -> String {
     let existing = std::fs::read_to_string(file).ok();
     let schema_path = existing
         .as_deref()
-        .and_then(crate::schema::modeline_target)
+        .and_then(crate::model::schema::modeline_target)
         .map(str::to_owned)
-        .unwrap_or_else(|| crate::init::schema_path(file.parent().unwrap_or(Path::new("."))));
+        .unwrap_or_else(|| crate::app::init::schema_path(file.parent().unwrap_or(Path::new("."))));
     yaml::record_yaml(state, &schema_path)
 }
 
@@ -212,7 +237,7 @@ async fn update(State(editor): State<Arc<Editor>>, Json(body): Json<StateBody>) 
                 let view = checked.view();
                 match worker.engine.typeset_report(&view) {
                     Ok(document) => {
-                        let pages: Vec<String> = document.pages().iter().map(typst_svg::svg).collect();
+                        let pages = worker.pages(&document, &body.have);
                         let preview = Preview {
                             document,
                             ident: view.head.project_number.clone(),
@@ -240,7 +265,11 @@ async fn pdf(State(editor): State<Arc<Editor>>, Query(query): Query<PathQuery>) 
     let bytes = blocking(move || {
         let previews = worker.previews.lock().expect("previews");
         let preview = previews.get(&query.path).ok_or_else(|| {
-            ApiError::new(StatusCode::NOT_FOUND, "no-preview", "还没有可生成 PDF 的预览：请先改正记录中的错误")
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                "no-preview",
+                "还没有可生成 PDF 的预览：请先改正记录中的错误",
+            )
         })?;
         worker
             .engine
@@ -294,8 +323,8 @@ async fn save(State(editor): State<Arc<Editor>>, Json(body): Json<SaveBody>) -> 
                 "{}.orig",
                 file.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
             ));
-            crate::output::write_atomic(&kept, text.as_bytes()).map_err(|e| {
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "io", format!("无法保留原文件：{}", crate::diagnostic::io_reason(&e)))
+            crate::base::output::write_atomic(&kept, text.as_bytes()).map_err(|e| {
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "io", format!("无法保留原文件：{}", crate::base::diagnostic::io_reason(&e)))
             })?;
             dropped.push(body.path.clone());
         }
@@ -306,7 +335,7 @@ async fn save(State(editor): State<Arc<Editor>>, Json(body): Json<SaveBody>) -> 
             Err(_) => Vec::new(),
         };
         let inputs: Vec<&Path> = referenced.iter().map(PathBuf::as_path).collect();
-        crate::output::write_guarded(&file, yaml.as_bytes(), &inputs, crate::output::Kind::Yaml)
+        crate::base::output::write_guarded(&file, yaml.as_bytes(), &inputs, crate::base::output::Kind::Yaml)
             .map_err(|e| ApiError::new(StatusCode::CONFLICT, "not-written", e.to_string()))?;
         Ok(Json(json!({ "version": version(yaml.as_bytes()), "yaml": yaml })).into_response())
     })
@@ -316,7 +345,7 @@ async fn save(State(editor): State<Arc<Editor>>, Json(body): Json<SaveBody>) -> 
 async fn folder(State(editor): State<Arc<Editor>>) -> ApiResult {
     let worker = editor.clone();
     let rows = blocking(move || {
-        let found = crate::files::find(&worker.root, &["yaml", "yml"]);
+        let found = crate::base::files::find(&worker.root, &["yaml", "yml"]);
         let mut rows = Vec::new();
         for file in found.files {
             let Ok(relative) = file.strip_prefix(&worker.root) else { continue };
@@ -347,7 +376,7 @@ fn folder_row(path: &str, result: &CheckResult) -> Value {
         row["audit_type"] = json!(record.audit_type.label());
         row["start"] = json!(record.audit.start.date.to_string());
         row["end"] = json!(record.audit.end.date.to_string());
-        row["score"] = json!(checked.sheet.total.map(crate::format::points));
+        row["score"] = json!(checked.sheet.total.map(crate::base::format::points));
         row["level"] = json!(checked.sheet.level().map(|l| scheme.levels[l].name.clone()));
     }
     row
@@ -361,7 +390,7 @@ struct NewBody {
 
 async fn new_record(State(editor): State<Arc<Editor>>, Json(body): Json<NewBody>) -> ApiResult {
     let file = editor.record_file(&body.name)?;
-    crate::init::write_starter(&file, body.audit_type, None)
+    crate::app::init::write_starter(&file, body.audit_type, None)
         .map_err(|e| ApiError::new(StatusCode::CONFLICT, "not-written", e.to_string()))?;
     Ok(Json(json!({ "path": body.name })).into_response())
 }

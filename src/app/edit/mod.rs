@@ -30,7 +30,7 @@ use std::sync::{Arc, Mutex};
 
 use typst_layout::PagedDocument;
 
-use crate::render::Engine;
+use crate::report::Engine;
 
 /// What `certreport edit` was given.
 pub struct Options {
@@ -55,13 +55,11 @@ pub enum EditError {
 impl std::fmt::Display for EditError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            EditError::Target(path) => write!(
-                f,
-                "{} 既不是 .yaml 记录文件，也不是文件夹",
-                crate::diagnostic::shown(path)
-            ),
+            EditError::Target(path) => {
+                write!(f, "{} 既不是 .yaml 记录文件，也不是文件夹", crate::base::diagnostic::shown(path))
+            }
             EditError::Fonts(why) => f.write_str(why),
-            EditError::Io(e) => write!(f, "无法启动编辑器：{}", crate::diagnostic::io_reason(e)),
+            EditError::Io(e) => write!(f, "无法启动编辑器：{}", crate::base::diagnostic::io_reason(e)),
         }
     }
 }
@@ -70,7 +68,7 @@ impl std::fmt::Display for EditError {
 struct Preview {
     document: PagedDocument,
     ident: String,
-    date: crate::date::Date,
+    date: crate::base::date::Date,
 }
 
 /// The editor's state, shared by the requests.
@@ -82,6 +80,8 @@ pub struct Editor {
     token: String,
     engine: Engine,
     previews: Mutex<HashMap<String, Preview>>,
+    /// The SVG of the last preview's pages, by page id.
+    svg_pages: Mutex<HashMap<String, Arc<str>>>,
     /// Records whose comments the staffer agreed to lose, with the previous version kept.
     comments_dropped: Mutex<Vec<String>>,
     /// One typesetting at a time.
@@ -91,7 +91,7 @@ pub struct Editor {
 impl Editor {
     /// The editor of a record file or folder.
     pub fn new(target: &Path, font_dirs: &[PathBuf]) -> Result<Editor, EditError> {
-        let target = crate::files::absolute(target);
+        let target = crate::base::files::absolute(target);
         let (root, start) = if target.is_dir() {
             (target, None)
         } else if target.is_file() && api::is_record_name(&target.to_string_lossy()) {
@@ -107,6 +107,7 @@ impl Editor {
             token: new_token(),
             engine,
             previews: Mutex::new(HashMap::new()),
+            svg_pages: Mutex::new(HashMap::new()),
             comments_dropped: Mutex::new(Vec::new()),
             typesetting: tokio::sync::Mutex::new(()),
         })
@@ -140,7 +141,8 @@ pub fn run(options: &Options, ready: impl FnOnce(&str)) -> Result<(), EditError>
         .build()
         .map_err(EditError::Io)?;
     runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", options.port)).await.map_err(EditError::Io)?;
+        let listener =
+            tokio::net::TcpListener::bind(("127.0.0.1", options.port)).await.map_err(EditError::Io)?;
         let port = listener.local_addr().map_err(EditError::Io)?.port();
         let address = format!("http://127.0.0.1:{port}{}", editor.base());
         ready(&address);

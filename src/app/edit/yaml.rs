@@ -7,7 +7,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::schema::{self, Kind};
+use crate::model::schema::{self, Kind};
 
 /// The record's YAML for a form state. `schema_path` is what the schema line names.
 pub fn record_yaml(state: &Value, schema_path: &str) -> String {

@@ -15,6 +15,7 @@ let updateTimer = null;
 let updateSerial = 0;
 let lastShown = 0;
 let formBuilt = false;
+let pageUrls = new Map(); // page id → the object URL of its SVG
 
 // ---------- the schema ----------
 
@@ -401,15 +402,27 @@ function message(text, ok) {
 async function update() {
   const serial = ++updateSerial;
   const started = performance.now();
-  const answer = await call("update", { path: current.path, record: current.record });
+  const answer = await call("update", { path: current.path, record: current.record, have: [...pageUrls.keys()] });
   if (serial < lastShown) return;
   lastShown = serial;
   showProblems(answer.check);
   showScore(answer.check);
   const pages = $("pages");
   if (answer.pages) {
-    const images = answer.pages.map((svg, i) => el("img", { src: URL.createObjectURL(new Blob([svg], { type: "image/svg+xml" })), alt: "报告第 " + (i + 1) + " 页" }));
-    for (const old of pages.querySelectorAll("img")) URL.revokeObjectURL(old.src);
+    // Pages that did not change keep their image; the others come as SVG.
+    const urls = new Map();
+    for (const page of answer.pages) {
+      urls.set(page.id, page.svg != null ? URL.createObjectURL(new Blob([page.svg], { type: "image/svg+xml" })) : pageUrls.get(page.id));
+    }
+    for (const [id, url] of pageUrls) if (!urls.has(id)) URL.revokeObjectURL(url);
+    pageUrls = urls;
+    const shown = [...pages.querySelectorAll("img")];
+    const images = answer.pages.map((page, i) => {
+      const img = shown[i] || el("img", { alt: "报告第 " + (i + 1) + " 页" });
+      if (img.getAttribute("src") !== urls.get(page.id)) img.src = urls.get(page.id);
+      return img;
+    });
+    await Promise.all(images.map((img) => img.decode().catch(() => {})));
     pages.replaceChildren(...images);
     pages.classList.remove("stale");
     $("preview-note").textContent = "预览：共 " + images.length + " 页";
@@ -432,6 +445,8 @@ async function openRecord(path) {
   for (const id of ["save", "open-pdf"]) $(id).hidden = false;
   $("open-pdf").disabled = true;
   $("pages").replaceChildren();
+  for (const url of pageUrls.values()) URL.revokeObjectURL(url);
+  pageUrls = new Map();
   buildForm();
   $("status").textContent = "已打开";
   await update();
