@@ -34,23 +34,23 @@ const POLICY: &str = "default-src 'self'; img-src 'self' blob: data:; style-src 
 /// The preview's pages: compact SVG, bounded to the page.
 const SVG: typst_svg::SvgOptions = typst_svg::SvgOptions { render_bleed: false, pretty: false };
 
-pub(super) fn router(editor: Arc<Editor>) -> axum::Router {
+pub(super) fn router<S: Clone + Send + Sync + 'static>(editor: Arc<Editor>) -> axum::Router<S> {
     let base = editor.base();
-    let api = axum::Router::new()
-        .route("/", get(|| async { asset(PAGE, "text/html; charset=utf-8") }))
-        .route("/editor.js", get(|| async { asset(SCRIPT, "text/javascript; charset=utf-8") }))
-        .route("/editor.css", get(|| async { asset(STYLE, "text/css; charset=utf-8") }))
-        .route("/api/schema", get(|| async { Json(Kind::Record.schema().clone()) }))
-        .route("/api/scheme", get(|| async { Json(json!(&*crate::model::scheme::Scheme::builtin())) }))
-        .route("/api/session", get(session))
-        .route("/api/open", get(open))
-        .route("/api/update", post(update))
-        .route("/api/pdf", get(pdf))
-        .route("/api/save", post(save))
-        .route("/api/folder", get(folder))
-        .route("/api/new", post(new_record))
-        .with_state(editor);
-    axum::Router::new().nest(base.trim_end_matches('/'), api)
+    let at = |tail: &str| format!("{base}{tail}");
+    axum::Router::new()
+        .route(&base, get(|| async { asset(PAGE, "text/html; charset=utf-8") }))
+        .route(&at("editor.js"), get(|| async { asset(SCRIPT, "text/javascript; charset=utf-8") }))
+        .route(&at("editor.css"), get(|| async { asset(STYLE, "text/css; charset=utf-8") }))
+        .route(&at("api/schema"), get(|| async { Json(Kind::Record.schema().clone()) }))
+        .route(&at("api/scheme"), get(|| async { Json(json!(&*crate::model::scheme::Scheme::builtin())) }))
+        .route(&at("api/session"), get(session))
+        .route(&at("api/open"), get(open))
+        .route(&at("api/update"), post(update))
+        .route(&at("api/pdf"), get(pdf))
+        .route(&at("api/save"), post(save))
+        .route(&at("api/folder"), get(folder))
+        .route(&at("api/new"), post(new_record))
+        .with_state(editor)
 }
 
 fn asset(body: &'static str, kind: &'static str) -> Response {
@@ -80,8 +80,11 @@ impl ApiError {
 }
 
 impl IntoResponse for ApiError {
+    /// A refusal the page expects in its normal course (a save that must not overwrite) is a
+    /// `200` whose `saved` is false, so that the browser logs no failed request.
     fn into_response(self) -> Response {
-        (self.status, Json(json!({ "code": self.code, "message": self.message }))).into_response()
+        let body = json!({ "saved": false, "code": self.code, "message": self.message });
+        (self.status, Json(body)).into_response()
     }
 }
 
@@ -298,7 +301,7 @@ async fn save(State(editor): State<Arc<Editor>>, Json(body): Json<SaveBody>) -> 
         let current = std::fs::read(&file).ok();
         if current.as_deref().map(version) != body.version {
             return Err(ApiError::new(
-                StatusCode::CONFLICT,
+                StatusCode::OK,
                 "changed-on-disk",
                 format!(
                     "{} 在打开之后已被其它程序修改，未保存，以免覆盖那些修改：请复制您的修改，重新打开文件后再保存",
@@ -311,7 +314,7 @@ async fn save(State(editor): State<Arc<Editor>>, Json(body): Json<SaveBody>) -> 
         if has_comments(&text) && !dropped.contains(&body.path) {
             if !body.drop_comments {
                 return Err(ApiError::new(
-                    StatusCode::CONFLICT,
+                    StatusCode::OK,
                     "comments-would-be-lost",
                     format!(
                         "{0} 中有注释（# 开头的说明），保存时会重新写出文件，注释将不再保留。原文件将另存为 {0}.orig。",
@@ -337,7 +340,7 @@ async fn save(State(editor): State<Arc<Editor>>, Json(body): Json<SaveBody>) -> 
         let inputs: Vec<&Path> = referenced.iter().map(PathBuf::as_path).collect();
         crate::base::output::write_guarded(&file, yaml.as_bytes(), &inputs, crate::base::output::Kind::Yaml)
             .map_err(|e| ApiError::new(StatusCode::CONFLICT, "not-written", e.to_string()))?;
-        Ok(Json(json!({ "version": version(yaml.as_bytes()), "yaml": yaml })).into_response())
+        Ok(Json(json!({ "saved": true, "version": version(yaml.as_bytes()), "yaml": yaml })).into_response())
     })
     .await
 }
@@ -393,4 +396,29 @@ async fn new_record(State(editor): State<Arc<Editor>>, Json(body): Json<NewBody>
     crate::app::init::write_starter(&file, body.audit_type, None)
         .map_err(|e| ApiError::new(StatusCode::CONFLICT, "not-written", e.to_string()))?;
     Ok(Json(json!({ "path": body.name })).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comments_of_the_file_are_told_but_not_the_schema_line() {
+        assert!(!has_comments("# yaml-language-server: $schema=s.json\nprofile: p.yaml\n"));
+        assert!(has_comments("# yaml-language-server: $schema=s.json\n# 1.1\nprofile: p.yaml\n"));
+        assert!(has_comments("profile: p.yaml # 档案\n"));
+    }
+
+    #[test]
+    fn only_records_inside_the_folder_are_paths_of_the_api() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("r.yaml"), "").unwrap();
+        std::os::unix::fs::symlink("/etc/hostname", dir.path().join("out.yaml")).unwrap();
+        let editor = Editor::new(dir.path(), &[]).unwrap();
+        assert!(editor.record_file("r.yaml").is_ok());
+        assert!(editor.record_file("sub/new.yaml").is_ok());
+        for bad in ["../r.yaml", "/etc/r.yaml", "r.pdf", "./r.yaml", "out.yaml"] {
+            assert_eq!(editor.record_file(bad).err().map(|e| e.code), Some("bad-path"), "{bad}");
+        }
+    }
 }

@@ -119,7 +119,7 @@ impl Editor {
     }
 
     /// The editor's routes (under [`Editor::base`]).
-    pub fn router(self: Arc<Self>) -> axum::Router {
+    pub fn router<S: Clone + Send + Sync + 'static>(self: Arc<Self>) -> axum::Router<S> {
         api::router(self)
     }
 }
@@ -150,6 +150,6 @@ pub fn run(options: &Options, ready: impl FnOnce(&str)) -> Result<(), EditError>
             // No browser (a server without a desktop) is fine: the address is printed.
             let _ = open::that_detached(&address);
         }
-        axum::serve(listener, editor.router()).await.map_err(EditError::Io)
+        axum::serve(listener, editor.router::<()>()).await.map_err(EditError::Io)
     })
 }

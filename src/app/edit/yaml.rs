@@ -35,12 +35,12 @@ fn ordered(root: &Value, node: &Value, value: &Value) -> Option<Value> {
                     continue;
                 }
                 let Some(item) = map.get(key) else { continue };
-                let schema = properties.and_then(|p| p.get(key)).unwrap_or(&Value::Bool(true));
+                let schema = properties.and_then(|p| p.get(key)).unwrap_or(ANY);
                 if let Some(item) = ordered(root, schema, item) {
                     out.insert(key.clone(), item);
                 }
             }
-            // A mapping left empty says nothing; `scores: {}` is kept for `check` to list.
+            // A mapping left empty says nothing (`check` names what it lacks).
             (!out.is_empty()).then_some(Value::Object(out))
         }
         Value::Array(items) => {
@@ -76,5 +76,53 @@ fn properties(node: &Value) -> Option<&Map<String, Value>> {
 }
 
 fn items_schema<'a>(root: &'a Value, node: &'a Value) -> &'a Value {
-    resolve(root, node.get("items").unwrap_or(&Value::Bool(true)))
+    resolve(root, node.get("items").unwrap_or(ANY))
+}
+
+/// The schema of a value the schema does not describe.
+const ANY: &Value = &Value::Bool(true);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn fields_come_in_the_reports_order_whatever_the_forms_order() {
+        let state = json!({
+            "conclusion": { "author": "张心" },
+            "client": { "contact": { "phone": "1", "person": "李" }, "name": "某公司" },
+            "audit_type": "initial",
+            "profile": "cb-profile.yaml",
+        });
+        let text = record_yaml(&state, "record.schema.json");
+        assert_eq!(
+            text,
+            "# yaml-language-server: $schema=record.schema.json\nprofile: cb-profile.yaml\naudit_type: initial\n\
+             client:\n  name: 某公司\n  contact:\n    person: 李\n    phone: \"1\"\nconclusion:\n  author: 张心\n"
+        );
+    }
+
+    #[test]
+    fn what_the_form_left_empty_is_left_out_and_lists_keep_their_items() {
+        let state = json!({
+            "project_number": "",
+            "client": { "sites": null, "contact": {} },
+            "audit": { "team": [{}, { "name": "陈思", "code": " " }] },
+        });
+        let text = record_yaml(&state, "s.json");
+        assert_eq!(text, "# yaml-language-server: $schema=s.json\naudit:\n  team:\n  - {}\n  - name: 陈思\n");
+    }
+
+    #[test]
+    fn the_yaml_reads_back_as_the_state() {
+        let state = json!({
+            "profile": "a: b.yaml",
+            "overview": { "pre_sale": "第一段。\n\n- 一\n- 二\n", "summary": "# 不是注释" },
+            "internal_evaluation": { "evaluators": ["杨飞", "周莹"], "score": 96.5 },
+        });
+        let text = record_yaml(&state, "s.json");
+        let back: Value = serde_saphyr::from_str(&text).unwrap();
+        assert_eq!(back, state, "{text}");
+    }
 }

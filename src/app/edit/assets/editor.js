@@ -19,13 +19,20 @@ let pageUrls = new Map(); // page id → the object URL of its SVG
 
 // ---------- the schema ----------
 
+// A property's schema with its `$ref` followed and an optional (`anyOf` with null, or a type
+// list with "null") taken as its value's schema; the property's own title and description
+// win over its type's.
 function resolve(node) {
   if (!node) return {};
-  if (node.$ref) return resolve(schema.$defs[node.$ref.replace("#/$defs/", "")]);
-  const branches = node.anyOf || null;
-  if (branches) {
-    const real = branches.filter((b) => b.type !== "null");
-    if (real.length === 1) return Object.assign({}, resolve(real[0]), pick(node, ["title", "description"]));
+  const own = pick(node, ["title", "description"]);
+  if (node.$ref) return Object.assign({}, resolve(schema.$defs[node.$ref.replace("#/$defs/", "")]), own);
+  if (node.anyOf) {
+    const real = node.anyOf.filter((b) => b.type !== "null");
+    if (real.length === 1) return Object.assign({}, resolve(real[0]), own);
+  }
+  if (Array.isArray(node.type)) {
+    const real = node.type.filter((t) => t !== "null");
+    if (real.length === 1) return Object.assign({}, node, { type: real[0] });
   }
   return node;
 }
@@ -36,7 +43,9 @@ function refName(node) {
   if (node.anyOf) { const real = node.anyOf.filter((b) => b.type !== "null"); if (real.length === 1) return refName(real[0]); }
   return null;
 }
-function optional(node) { return !!(node && node.anyOf && node.anyOf.some((b) => b.type === "null")); }
+function optional(node) {
+  return !!(node && ((node.anyOf && node.anyOf.some((b) => b.type === "null")) || (Array.isArray(node.type) && node.type.includes("null"))));
+}
 // The choices of a closed set: [{value, label}] from `oneOf` consts (or enum [key, 中文]).
 function choices(node) {
   const n = resolve(node);
@@ -140,7 +149,7 @@ function build(path, node, title) {
   if (n.type === "object" || n.properties) return objectField(path, node, n, label);
   if (n.type === "array") return listField(path, n, label);
   if (n.type === "boolean") return checkField(path, n, label);
-  if (n.type === "number" || n.type === "integer" || (Array.isArray(n.type) && n.type.includes("integer"))) return inputField(path, n, label, "number");
+  if (n.type === "number" || n.type === "integer") return inputField(path, n, label, "number");
   return textField(path, n, label, false);
 }
 
@@ -295,11 +304,9 @@ function scoreTable(path, n) {
       const points = el("input", { type: "number", min: 0, max: ind.max, step: "0.01", id: "f" + ids++, "aria-label": ind.name + " 得分" });
       kind.value = typeof v === "number" ? "stated" : v === "excluded" || v === "删减" ? "excluded" : v === "derived" || v === "按扣分计算" ? "derived" : "";
       if (typeof v === "number") points.value = String(v);
-      points.disabled = kind.value !== "stated";
       const write = () => {
         if (getAt(path) == null) setAt(path, {});
         delete getAt(path)[ind.name];
-        points.disabled = kind.value !== "stated";
         const value = kind.value === "stated" ? (points.value === "" ? undefined : Number(points.value)) : kind.value || undefined;
         setAt(at, value); changed();
       };
@@ -455,6 +462,7 @@ async function openRecord(path) {
 async function save(dropComments) {
   try {
     const saved = await call("save", { path: current.path, record: current.record, version: current.version, drop_comments: !!dropComments });
+    if (!saved.saved) { const e = new Error(saved.message); e.code = saved.code; throw e; }
     current.version = saved.version;
     $("status").textContent = "已保存";
     message("已保存 " + current.path, true);
