@@ -14,13 +14,14 @@ pub fn record_yaml(state: &Value, schema_path: &str) -> String {
     let root = Kind::Record.schema();
     let ordered = ordered(root, root, state).unwrap_or(Value::Object(Map::new()));
     let body = serde_saphyr::to_string(&ordered).expect("JSON values serialize as YAML");
+    // An empty form writes no `{}` body.
     let body = if body.trim() == "{}" { String::new() } else { body };
     format!("{}\n{body}", schema::modeline(schema_path))
 }
 
 /// `value` with its mappings in the order of `node`'s properties (unknown keys last, as
-/// written), without empty text, empty mappings and nulls: what the form did not fill is left
-/// out, as a person writing the YAML would leave it out. `None` for a value left out.
+/// written), without empty text and nulls: what the form did not fill is left out, as a
+/// person writing the YAML would leave it out. `None` for a value left out.
 fn ordered(root: &Value, node: &Value, value: &Value) -> Option<Value> {
     let node = resolve(root, node);
     match value {
@@ -40,8 +41,9 @@ fn ordered(root: &Value, node: &Value, value: &Value) -> Option<Value> {
                     out.insert(key.clone(), item);
                 }
             }
-            // A mapping left empty says nothing (`check` names what it lacks).
-            (!out.is_empty()).then_some(Value::Object(out))
+            // A mapping the form holds is written even when empty: `changes: {}` says 无变更,
+            // and `check` names what an empty `contact: {}` lacks.
+            Some(Value::Object(out))
         }
         Value::Array(items) => {
             let item_schema = items_schema(root, node);
@@ -111,7 +113,10 @@ mod tests {
             "audit": { "team": [{}, { "name": "陈思", "code": " " }] },
         });
         let text = record_yaml(&state, "s.json");
-        assert_eq!(text, "# yaml-language-server: $schema=s.json\naudit:\n  team:\n  - {}\n  - name: 陈思\n");
+        assert_eq!(
+            text,
+            "# yaml-language-server: $schema=s.json\nclient:\n  contact: {}\naudit:\n  team:\n  - {}\n  - name: 陈思\n"
+        );
     }
 
     #[test]
