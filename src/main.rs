@@ -149,6 +149,20 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         template: Option<PathBuf>,
     },
+    /// Edit a record, or the records of a folder, in the browser (在浏览器中编辑记录).
+    Edit {
+        /// A record file (.yaml) or a folder of records; default: the current folder.
+        #[arg(default_value = ".")]
+        target: PathBuf,
+        /// Only print the address; do not open the browser.
+        #[arg(long)]
+        no_browser: bool,
+        /// The loopback port; default: a free one.
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+        #[command(flatten)]
+        fonts: FontArgs,
+    },
     /// Print the JSON Schema of a record, a CB profile, a scoring scheme, or of the report data
     /// a template reads (输出 JSON Schema).
     Schema {
@@ -521,6 +535,18 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Next { record, output, audit_date } => next(&record, output, audit_date.as_deref()),
         Command::Init { starter, audit_type, profile, output } => {
             init(starter, output, audit_type, profile.as_deref())
+        }
+        Command::Edit { target, no_browser, port, fonts } => {
+            let options = certreport::app::edit::Options {
+                target,
+                font_dirs: fonts.font_path,
+                open_browser: !no_browser,
+                port,
+            };
+            let ready =
+                |address: &str| outln!("编辑器已启动：{address}\n（在浏览器中打开此地址；按 Ctrl-C 退出）");
+            certreport::app::edit::run(&options, ready).map_err(|why| Failure::Usage(why.to_string()))?;
+            Ok(OK)
         }
         Command::Serve(args) => {
             args.config().and_then(serve::run).map_err(Failure::Usage)?;

@@ -456,6 +456,21 @@ fn folder(file: &Path) -> &Path {
     file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
 }
 
+/// The committed schema of `kind` (`schemas/record.schema.json`) in `dir` or a folder above it.
+fn committed_schema(dir: &Path, kind: Kind) -> Option<PathBuf> {
+    let committed = Path::new("schemas").join(kind.file_name());
+    std::path::absolute(dir)
+        .ok()
+        .and_then(|dir| dir.ancestors().map(|d| d.join(&committed)).find(|p| p.is_file()))
+}
+
+/// The record schema's path for the schema line of a record in `dir`: the committed schema
+/// found in `dir` or a folder above it, relative to `dir`; else `record.schema.json`.
+pub fn schema_path(dir: &Path) -> String {
+    committed_schema(dir, Kind::Record)
+        .map_or_else(|| Kind::Record.file_name().to_owned(), |p| crate::rules::cycle::relative_to(&p, dir))
+}
+
 /// Writes the text `make` gives for the schema's path, and the schema beside the file when no
 /// `schemas/` folder in its folder or one above has it.
 fn write_with_schema(
@@ -469,11 +484,7 @@ fn write_with_schema(
     }
     let dir = folder(output);
     let kind = starter.kind();
-    let committed = Path::new("schemas").join(kind.file_name());
-    let found = std::path::absolute(dir)
-        .ok()
-        .and_then(|dir| dir.ancestors().map(|d| d.join(&committed)).find(|p| p.is_file()));
-    let (schema_path, schema) = match found {
+    let (schema_path, schema) = match committed_schema(dir, kind) {
         Some(path) => (crate::rules::cycle::relative_to(&path, dir), None),
         None => (kind.file_name().to_owned(), Some(output.with_file_name(kind.file_name()))),
     };

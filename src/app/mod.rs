@@ -3,6 +3,7 @@
 //! terminal printing the command line uses.
 
 pub mod batch;
+pub mod edit;
 pub mod init;
 pub mod serve;
 pub mod terminal;

@@ -30,6 +30,8 @@ pub enum Kind {
     SummaryCsv,
     /// A JSON document (summary.json, the batch manifest): begins with `{`.
     Json,
+    /// A record the editor saves: text (no NUL byte), neither a PDF nor an image.
+    Yaml,
 }
 
 impl Kind {
@@ -40,6 +42,7 @@ impl Kind {
             Kind::Png => "PNG 图片",
             Kind::SummaryCsv => "批量汇总 CSV 文件",
             Kind::Json => "JSON 文件",
+            Kind::Yaml => "YAML 记录文件",
         }
     }
 
@@ -52,6 +55,7 @@ impl Kind {
                 head.strip_prefix("\u{feff}".as_bytes()).unwrap_or(head).starts_with("文件,".as_bytes())
             }
             Kind::Json => head.trim_ascii_start().starts_with(b"{"),
+            Kind::Yaml => !head.contains(&0) && !Kind::Pdf.matches(head) && !Kind::Png.matches(head),
         }
     }
 }

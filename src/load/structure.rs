@@ -391,11 +391,24 @@ fn labelled(key: &str, title: &str) -> String {
     if title.is_empty() || title == key { key.to_owned() } else { format!("{key}（{title}）") }
 }
 
+/// The one value a branch of a closed set stands for: its `const`, or the key of an `enum` of
+/// the key and its Chinese label (`["leader", "组长"]`, see [`crate::schema::accept_titles`]).
+fn closed_value(node: &Value) -> Option<&str> {
+    node.get("const").and_then(Value::as_str).or_else(|| match node.get("enum")?.as_array()?.as_slice() {
+        [Value::String(key), Value::String(label)]
+            if node.get("title").and_then(Value::as_str) == Some(label) =>
+        {
+            Some(key.as_str())
+        }
+        _ => None,
+    })
+}
+
 /// The closed set of values a schema allows (`const`s of a `oneOf` or `anyOf`, or an
 /// `enum`), with their Chinese meaning; `None` when it also allows an open kind of value.
 fn choices(root: &Value, node: &Value) -> Option<Vec<(String, String)>> {
     let node = resolve(root, node);
-    if let Some(value) = node.get("const").and_then(Value::as_str) {
+    if let Some(value) = closed_value(node) {
         return Some(vec![(value.to_owned(), title(root, node))]);
     }
     if let Some(values) = node.get("enum").and_then(Value::as_array) {
@@ -451,7 +464,7 @@ fn expected(root: &Value, node: &Value) -> String {
             .filter(|a| a.get("type").and_then(Value::as_str) != Some("null"))
             .map(|a| {
                 let a = resolve(root, a);
-                match a.get("const").and_then(Value::as_str) {
+                match closed_value(a) {
                     Some(value) => labelled(value, &title(root, a)),
                     None => expected(root, a),
                 }

@@ -147,15 +147,19 @@ pub struct Record {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 #[schemars(title = "审查类型", description = "封面及 1.7：初次认证、保持认证（监督审查）或再认证。")]
+#[schemars(transform = crate::model::annotations::accept_titles)]
 pub enum AuditType {
     /// 初次认证
     #[default]
+    #[serde(alias = "初次认证")]
     #[schemars(title = "初次认证", description = "初次认证：推荐初次认证注册。")]
     Initial,
     /// 监督审查, reported as 保持认证
+    #[serde(alias = "保持认证")]
     #[schemars(title = "保持认证", description = "监督审查，报告中为“保持认证”：推荐保持认证注册。")]
     Surveillance,
     /// 再认证
+    #[serde(alias = "再认证")]
     #[schemars(title = "再认证", description = "再认证：推荐再认证注册。")]
     Recertification,
 }
@@ -202,6 +206,13 @@ pub struct Client {
     /// 1.6 联系方式
     #[schemars(title = "联系方式", description = "1.6 受审查组织联系方式。")]
     pub contact: Contact,
+}
+
+impl Record {
+    /// The score given to `indicator`, written under its key or its Chinese name.
+    pub fn score_of(&self, indicator: &crate::model::scheme::Indicator) -> Option<&IndicatorScore> {
+        self.scores.iter().find(|(name, _)| indicator.is_named(name)).map(|(_, score)| score)
+    }
 }
 
 impl Client {
@@ -315,15 +326,19 @@ pub struct Audit {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 #[schemars(title = "审查方式", description = "1.10 审查方式。")]
+#[schemars(transform = crate::model::annotations::accept_titles)]
 pub enum AuditMethod {
     /// 现场审核
     #[default]
+    #[serde(alias = "现场审核")]
     #[schemars(title = "现场审核", description = "现场审核。")]
     OnSite,
     /// 远程审核
+    #[serde(alias = "远程审核")]
     #[schemars(title = "远程审核", description = "远程审核（须填写 1.17 远程审核）。")]
     Remote,
     /// 现场结合远程审核
+    #[serde(alias = "现场结合远程审核")]
     #[schemars(title = "现场结合远程审核", description = "现场结合远程审核（须填写 1.17 远程审核）。")]
     Combined,
 }
@@ -410,21 +425,27 @@ pub struct TeamMember {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 #[schemars(title = "组内身份", description = "1.13 组内身份。")]
+#[schemars(transform = crate::model::annotations::accept_titles)]
 pub enum TeamRole {
     /// 组长
+    #[serde(alias = "组长")]
     #[schemars(title = "组长", description = "组长（每个审查组恰好一名）。")]
     Leader,
     /// 组员
     #[default]
+    #[serde(alias = "组员")]
     #[schemars(title = "组员", description = "组员。")]
     Member,
     /// 技术专家
+    #[serde(alias = "技术专家")]
     #[schemars(title = "技术专家", description = "技术专家。")]
     TechnicalExpert,
     /// 实习审查员
+    #[serde(alias = "实习审查员")]
     #[schemars(title = "实习审查员", description = "实习审查员。")]
     Trainee,
     /// 观察员
+    #[serde(alias = "观察员")]
     #[schemars(title = "观察员", description = "观察员。")]
     Observer,
 }
@@ -589,7 +610,7 @@ impl<'de> Deserialize<'de> for IndicatorScore {
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<IndicatorScore, E> {
                 match v {
                     "excluded" | "删减" => Ok(IndicatorScore::Excluded),
-                    "derived" => Ok(IndicatorScore::Derived),
+                    "derived" | "按扣分计算" => Ok(IndicatorScore::Derived),
                     _ => Err(E::invalid_value(serde::de::Unexpected::Str(v), &self)),
                 }
             }
@@ -609,9 +630,8 @@ impl JsonSchema for IndicatorScore {
             "description": "2 审查结果：二级指标的得分（0 到该指标分值之间的数字）、excluded（删减）或 derived（按评价发现的扣分计算）。",
             "oneOf": [
                 { "type": "number", "minimum": 0, "title": "得分", "description": "审查组给出的得分，不超过该指标的分值。" },
-                { "const": "excluded", "title": "删减", "description": "删减：不适用于受审查方，其分值不计入适用总分。" },
-                { "const": "删减", "title": "删减", "description": "同 excluded。" },
-                { "const": "derived", "title": "按扣分计算", "description": "由该指标的分值减去评价发现的扣分得出。" }
+                { "enum": ["excluded", "删减"], "title": "删减", "description": "删减：不适用于受审查方，其分值不计入适用总分。" },
+                { "enum": ["derived", "按扣分计算"], "title": "按扣分计算", "description": "由该指标的分值减去评价发现的扣分得出。" }
             ]
         })
     }
@@ -711,19 +731,24 @@ pub struct SpecialDeduction {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 #[schemars(title = "特别扣分依据", description = "2 评分原则 c) 的依据。")]
+#[schemars(transform = crate::model::annotations::accept_titles)]
 pub enum SpecialGround {
     /// 不符合国家法律、法规的要求
     #[default]
-    #[schemars(title = "不符合法律法规", description = "不符合国家法律、法规的要求。")]
+    #[serde(alias = "不符合国家法律、法规的要求")]
+    #[schemars(title = "不符合国家法律、法规的要求", description = "特别扣分依据 c) 1)。")]
     Law,
     /// 不符合企业有关服务制度的要求
-    #[schemars(title = "不符合企业服务制度", description = "不符合企业有关服务制度的要求。")]
+    #[serde(alias = "不符合企业有关服务制度的要求")]
+    #[schemars(title = "不符合企业有关服务制度的要求", description = "特别扣分依据 c) 2)。")]
     CompanyRules,
     /// 不符合行业专业性的特殊要求
-    #[schemars(title = "不符合行业特殊要求", description = "不符合行业专业性的特殊要求。")]
+    #[serde(alias = "不符合行业专业性的特殊要求")]
+    #[schemars(title = "不符合行业专业性的特殊要求", description = "特别扣分依据 c) 3)。")]
     TradeRequirements,
     /// 对服务系统运行有影响的情况
-    #[schemars(title = "影响服务系统运行", description = "对服务系统运行有影响的情况。")]
+    #[serde(alias = "对服务系统运行有影响的情况")]
+    #[schemars(title = "对服务系统运行有影响的情况", description = "特别扣分依据 c) 4)。")]
     SystemOperation,
 }
 
@@ -845,11 +870,14 @@ pub struct Conclusion {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 #[schemars(title = "特殊推荐意见", description = "6 评价结论中审查类型不能决定的推荐意见。")]
+#[schemars(transform = crate::model::annotations::accept_titles)]
 pub enum SpecialRecommendation {
     /// 恢复认证注册资格
+    #[serde(alias = "恢复认证注册资格")]
     #[schemars(title = "恢复认证注册资格", description = "推荐恢复认证注册资格。")]
     Restore,
     /// 变更认证范围
+    #[serde(alias = "变更认证范围")]
     #[schemars(title = "变更认证范围", description = "推荐变更认证范围。")]
     ScopeChange,
 }

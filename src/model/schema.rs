@@ -158,6 +158,29 @@ mod tests {
         }
     }
 
+    /// Each Chinese label the schema accepts for a closed set is accepted by its type too, as
+    /// the same value as its key.
+    #[test]
+    fn closed_sets_take_their_chinese_labels() {
+        use crate::model::record::{AuditMethod, AuditType, SpecialGround, SpecialRecommendation, TeamRole};
+        fn same<T: serde::de::DeserializeOwned + PartialEq + std::fmt::Debug>(name: &str, count: usize) {
+            let branches = Kind::Record.schema()["$defs"][name]["oneOf"].as_array().expect(name).clone();
+            assert_eq!(branches.len(), count, "{name}");
+            for branch in branches {
+                let [key, label] =
+                    branch["enum"].as_array().expect("key and label").clone().try_into().unwrap();
+                assert_eq!(branch["title"], label, "{name}");
+                let key: T = serde_json::from_value(key).unwrap();
+                assert_eq!(serde_json::from_value::<T>(label).unwrap(), key, "{name}");
+            }
+        }
+        same::<AuditType>("AuditType", 3);
+        same::<AuditMethod>("AuditMethod", 3);
+        same::<TeamRole>("TeamRole", 5);
+        same::<SpecialGround>("SpecialGround", 4);
+        same::<SpecialRecommendation>("SpecialRecommendation", 2);
+    }
+
     #[test]
     fn modelines_name_their_schema() {
         let line = modeline("../schemas/record.schema.json");

@@ -129,6 +129,13 @@ pub struct Indicator {
     pub max: f64,
 }
 
+impl Indicator {
+    /// Whether a record's `name` stands for this indicator: its key or its Chinese name.
+    pub fn is_named(&self, name: &str) -> bool {
+        self.key == name || self.name == name
+    }
+}
+
 /// 特别扣分项
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -283,22 +290,24 @@ impl Scheme {
         self.groups.iter().flat_map(|g| &g.indicators)
     }
 
-    pub fn indicator(&self, key: &str) -> Option<&Indicator> {
-        self.indicators().find(|i| i.key == key)
+    /// The indicator a record names, by its key (`repair`) or its Chinese name (`维修`).
+    pub fn indicator(&self, name: &str) -> Option<&Indicator> {
+        self.indicators().find(|i| i.is_named(name))
     }
 
-    pub fn level(&self, key: &str) -> Option<&Level> {
-        self.levels.iter().find(|l| l.key == key)
+    /// The index of the level a record names, by its key (`five_star`) or name (`五星级`).
+    pub fn level_index(&self, name: &str) -> Option<usize> {
+        self.levels.iter().position(|l| l.key == name || l.name == name)
     }
 
-    /// The indicator keys, for messages: `organisation、staffing、…`.
+    /// The indicators, for messages: `organisation（组织架构）、staffing（人员配置）、…`.
     pub fn indicator_keys(&self) -> String {
-        self.indicators().map(|i| i.key.as_str()).collect::<Vec<_>>().join("、")
+        self.indicators().map(|i| format!("{}（{}）", i.key, i.name)).collect::<Vec<_>>().join("、")
     }
 
-    /// The level keys, for messages.
+    /// The levels, for messages: `compliant（达标级）、…`.
     pub fn level_keys(&self) -> String {
-        self.levels.iter().map(|l| l.key.as_str()).collect::<Vec<_>>().join("、")
+        self.levels.iter().map(|l| format!("{}（{}）", l.key, l.name)).collect::<Vec<_>>().join("、")
     }
 
     /// A text of the scheme with its rule numbers filled in (the [`PLACEHOLDERS`]).

@@ -137,7 +137,7 @@ pub fn decide(record: &Record, scheme: &Scheme, sheet: &ScoreSheet) -> Decision 
 /// The computed level, or the lower one the record chooses. (A higher or unknown choice is a
 /// validation error; the computed level stands.)
 fn level_choice(record: &Record, scheme: &Scheme, computed: usize) -> LevelChoice {
-    let chosen = record.scope.level.as_ref().and_then(|key| scheme.levels.iter().position(|l| &l.key == key));
+    let chosen = record.scope.level.as_ref().and_then(|name| scheme.level_index(name));
     match chosen {
         Some(level) if level < computed => LevelChoice::Lowered {
             level,

@@ -246,11 +246,11 @@ pub fn score(record: &Record, scheme: &Scheme) -> ScoreSheet {
                             .findings
                             .iter()
                             .filter_map(|f| f.deduction.as_ref())
-                            .filter(|d| d.indicator == indicator.key)
+                            .filter(|d| indicator.is_named(&d.indicator))
                             .map(|d| deduction_points(d, indicator.max))
                             .sum(),
                     );
-                    let obtained = match record.scores.get(&indicator.key) {
+                    let obtained = match record.score_of(indicator) {
                         Some(IndicatorScore::Stated(points)) => Obtained::Points(*points),
                         Some(IndicatorScore::Derived) => {
                             Obtained::Points(derived_score(indicator.max, deducted))

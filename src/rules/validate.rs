@@ -486,16 +486,14 @@ impl Rules<'_> {
     }
 
     fn scores(&mut self, record: &Record, scheme: &Scheme) {
-        let missing: Vec<&str> = scheme
-            .indicators()
-            .filter(|i| !record.scores.contains_key(&i.key))
-            .map(|i| i.name.as_str())
-            .collect();
+        let missing: Vec<&str> =
+            scheme.indicators().filter(|i| record.score_of(i).is_none()).map(|i| i.name.as_str()).collect();
         if !missing.is_empty() {
             let p =
                 self.error("scores-missing", "scores", format!("以下指标没有得分：{}", missing.join("、")));
             Self::expect(p, "每个指标写得分、excluded（删减）或 derived（按扣分计算）");
         }
+        let mut given = std::collections::HashMap::new();
         for (key, score) in &record.scores {
             let path = format!("scores.{key}");
             let Some(indicator) = scheme.indicator(key) else {
@@ -511,9 +509,17 @@ impl Rules<'_> {
                 .findings
                 .iter()
                 .filter_map(|f| f.deduction.as_ref())
-                .filter(|d| d.indicator == *key)
+                .filter(|d| indicator.is_named(&d.indicator))
                 .map(|d| deduction_points(d, indicator.max))
                 .collect();
+            if let Some(first) = given.insert(indicator.key.as_str(), key) {
+                let p = self.error(
+                    "duplicate-indicator",
+                    path.clone(),
+                    format!("“{key}”与“{first}”是同一个指标（{}），得分写了两次", indicator.name),
+                );
+                Self::expect(p, "每个指标只写一次：键或中文名称之一");
+            }
             let deducted: f64 = deductions.iter().sum();
             if deducted > indicator.max + EPSILON && *score != IndicatorScore::Excluded {
                 let p = self.error(
@@ -568,8 +574,10 @@ impl Rules<'_> {
     /// Something must be left to score: with every indicator excluded (删减) the score would be
     /// 0 / 0. A whole first-level indicator excluded is allowed, but rare enough to warn of.
     fn applicability(&mut self, record: &Record, scheme: &Scheme) {
-        let excluded = |key: &str| matches!(record.scores.get(key), Some(IndicatorScore::Excluded));
-        if scheme.indicators().all(|i| excluded(&i.key)) {
+        let excluded = |i: &crate::model::scheme::Indicator| {
+            matches!(record.score_of(i), Some(IndicatorScore::Excluded))
+        };
+        if scheme.indicators().all(excluded) {
             let p = self.error(
                 "no-applicable-indicator",
                 "scores",
@@ -579,7 +587,7 @@ impl Rules<'_> {
             return;
         }
         for group in &scheme.groups {
-            if !group.indicators.is_empty() && group.indicators.iter().all(|i| excluded(&i.key)) {
+            if !group.indicators.is_empty() && group.indicators.iter().all(excluded) {
                 let names: Vec<&str> = group.indicators.iter().map(|i| i.name.as_str()).collect();
                 let p = self.warning(
                     "group-excluded",
@@ -694,7 +702,7 @@ impl Rules<'_> {
     /// 1.9 and 6 print the recommended level: the computed one, or a lower one with a reason.
     fn levels(&mut self, record: &Record, scheme: &Scheme, sheet: &ScoreSheet) {
         let Some(key) = &record.scope.level else { return };
-        let Some(chosen) = scheme.levels.iter().position(|l| &l.key == key) else {
+        let Some(chosen) = scheme.level_index(key) else {
             let p = self.error("unknown-level", "scope.level", format!("“{key}”不是评分体系的星级"));
             Self::expect(p, &format!("以下之一：{}（或删去，使用计算所得星级）", scheme.level_keys()));
             return;
@@ -720,7 +728,8 @@ impl Rules<'_> {
                         scheme.levels[chosen].name, scheme.levels[computed].name
                     ),
                 );
-                Self::expect(p, &format!("不高于 {}，或删去使用计算结果", scheme.levels[computed].key));
+                let lower = &scheme.levels[computed];
+                Self::expect(p, &format!("不高于 {}（{}），或删去使用计算结果", lower.key, lower.name));
             }
             Some(computed)
                 if chosen < computed

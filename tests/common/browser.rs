@@ -1,0 +1,237 @@
+//! A real browser for the editor's tests: Debian's headless Chromium driven through
+//! chromedriver (WebDriver, the `fantoccini` client), and `certreport edit` as a child process.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+
+/// A running `certreport edit`, stopped when dropped.
+pub struct EditServer {
+    child: Child,
+    /// `http://127.0.0.1:PORT/edit/TOKEN/`
+    pub address: String,
+}
+
+impl EditServer {
+    /// Starts `certreport edit TARGET --no-browser` in `dir` and reads the address it prints.
+    pub fn start(dir: &Path, target: &str) -> EditServer {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_certreport"))
+            .args(["edit", target, "--no-browser"])
+            .current_dir(dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start certreport edit");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let address = line
+            .split_whitespace()
+            .find_map(|word| word.split("：").find(|w| w.starts_with("http://")))
+            .unwrap_or_else(|| panic!("no address in {line:?}"))
+            .to_owned();
+        EditServer { child, address }
+    }
+
+    /// An API address: `api/pdf?path=r.yaml`.
+    pub fn url(&self, tail: &str) -> String {
+        format!("{}{tail}", self.address)
+    }
+}
+
+impl Drop for EditServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// chromedriver and a headless Chromium session with a fresh profile.
+pub struct Browser {
+    driver: Child,
+    port: u16,
+    pub client: Client,
+    _profile: tempfile::TempDir,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+impl Browser {
+    pub async fn start() -> Browser {
+        let port = free_port();
+        let driver = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect(
+                "chromedriver is needed for the editor's tests (apt-get install chromium chromium-driver)",
+            );
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "chromedriver did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let profile = tempfile::tempdir().unwrap();
+        let args = [
+            "--headless".to_owned(),
+            "--no-sandbox".into(),
+            "--disable-gpu".into(),
+            "--disable-background-networking".into(),
+            "--disable-component-update".into(),
+            "--disable-sync".into(),
+            "--no-first-run".into(),
+            "--disable-dev-shm-usage".into(),
+            "--lang=zh-CN".into(),
+            "--window-size=1600,1000".into(),
+            format!("--user-data-dir={}", profile.path().display()),
+        ];
+        let mut caps = serde_json::Map::new();
+        caps.insert("goog:chromeOptions".into(), json!({ "binary": "/usr/bin/chromium", "args": args }));
+        caps.insert("goog:loggingPrefs".into(), json!({ "browser": "ALL" }));
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("a Chromium session");
+        Browser { driver, port, client, _profile: profile }
+    }
+
+    /// Opens a page and waits until the editor says it is ready.
+    pub async fn open(&self, url: &str) {
+        self.client.goto(url).await.unwrap();
+        self.wait_for("document.body.dataset.ready === 'true'").await;
+    }
+
+    /// Waits (at most 30 s) until a script expression is true.
+    pub async fn wait_for(&self, condition: &str) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let value = self.client.execute(&format!("return !!({condition});"), vec![]).await.unwrap();
+            if value == Value::Bool(true) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for {condition}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// The page's update counter: each answer of the server to a change raises it.
+    pub async fn updates(&self) -> u64 {
+        let value =
+            self.client.execute("return Number(document.body.dataset.updated || 0);", vec![]).await.unwrap();
+        value.as_u64().unwrap_or(0)
+    }
+
+    /// Waits for the server's answer to the changes made since `before` updates.
+    pub async fn settle(&self, before: u64) {
+        self.wait_for(&format!("Number(document.body.dataset.updated || 0) > {before}")).await;
+        // Typing may have queued one more update after the first answer.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let now = self.updates().await;
+        self.wait_for(&format!("Number(document.body.dataset.updated || 0) >= {now}")).await;
+    }
+
+    /// The control whose label reads `label`, inside the element `scope` (XPath), by its
+    /// label's `for` — the control's accessible name.
+    pub async fn control(&self, scope: &str, label: &str) -> Element {
+        let xpath = format!("{scope}//label[normalize-space()='{label}']");
+        let found = self
+            .client
+            .find(Locator::XPath(&xpath))
+            .await
+            .unwrap_or_else(|e| panic!("no label {label:?} in {scope}: {e}"));
+        let id = found.attr("for").await.unwrap().expect("a label for a control");
+        self.client.find(Locator::Id(&id)).await.unwrap()
+    }
+
+    /// The control named by `aria-label`.
+    pub async fn named(&self, name: &str) -> Element {
+        let xpath = format!("//*[@aria-label='{name}']");
+        self.client
+            .find(Locator::XPath(&xpath))
+            .await
+            .unwrap_or_else(|e| panic!("no control named {name:?}: {e}"))
+    }
+
+    /// Types `text` into the labelled control (after clearing it).
+    pub async fn fill(&self, scope: &str, label: &str, text: &str) {
+        let control = self.control(scope, label).await;
+        control.clear().await.unwrap();
+        control.send_keys(text).await.unwrap();
+    }
+
+    /// Chooses the option shown as `option` in the labelled drop-down.
+    pub async fn choose(&self, scope: &str, label: &str, option: &str) {
+        self.control(scope, label).await.select_by_label(option).await.unwrap();
+    }
+
+    /// Sets a date picker's value (typing into one depends on the locale's format) and tells
+    /// the page, as picking a day does.
+    pub async fn pick_date(&self, scope: &str, label: &str, date: &str) {
+        let control = self.control(scope, label).await;
+        let element = serde_json::to_value(&control).unwrap();
+        self.client
+            .execute(
+                "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', {bubbles: true}));",
+                vec![element, json!(date)],
+            )
+            .await
+            .unwrap();
+    }
+
+    /// Clicks the button that reads `text` (inside `scope`).
+    pub async fn click(&self, scope: &str, text: &str) {
+        let xpath = format!("{scope}//button[normalize-space()='{text}' or @aria-label='{text}']");
+        let buttons = self.client.find_all(Locator::XPath(&xpath)).await.unwrap();
+        let button = buttons.last().unwrap_or_else(|| panic!("no button {text:?} in {scope}"));
+        button.click().await.unwrap();
+    }
+
+    /// The browser's console messages of level SEVERE (JavaScript errors, refused loads).
+    pub fn console_errors(&self, session: &str) -> Vec<String> {
+        let answer: Value = ureq::post(&format!("http://127.0.0.1:{}/session/{session}/se/log", self.port))
+            .send_json(json!({ "type": "browser" }))
+            .expect("the browser's log")
+            .body_mut()
+            .read_json()
+            .unwrap();
+        answer["value"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|entry| entry["level"] == "SEVERE")
+            .map(|entry| entry["message"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    }
+
+    /// Every address the page loaded a resource from.
+    pub async fn resources(&self) -> Vec<String> {
+        let value = self
+            .client
+            .execute(
+                "return performance.getEntriesByType('resource').map(e => e.name).concat([location.href]);",
+                vec![],
+            )
+            .await
+            .unwrap();
+        value.as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_owned()).collect()
+    }
+
+    pub async fn screenshot(&self, file: &Path) {
+        std::fs::write(file, self.client.screenshot().await.unwrap()).unwrap();
+    }
+
+    pub async fn close(self) {
+        let Browser { mut driver, client, .. } = self;
+        let _ = client.close().await;
+        let _ = driver.kill();
+        let _ = driver.wait();
+    }
+}
