@@ -382,13 +382,12 @@ impl ServeArgs {
             Some(root) if !root.is_dir() => return Err(format!("--root {} 不是文件夹", shown(root))),
             root => root.clone(),
         };
-        // The running binary itself, even when its file has been replaced since (an upgrade).
-        let program = PathBuf::from("/proc/self/exe");
         let jobs = self.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, usize::from));
         Ok(serve::Config {
             listen: self.listen,
             root,
             token,
+            token_in_path: None,
             allow_hosts: self.allow_host,
             jobs,
             font_dirs: self.fonts.font_path,
@@ -402,9 +401,15 @@ impl ServeArgs {
             max_body: self.max_body,
             request_timeout: self.request_timeout,
             grace: self.grace,
-            program,
+            program: this_program(),
         })
     }
+}
+
+/// The program a server's workers run: the running binary itself, even when its file has been
+/// replaced since (an upgrade).
+fn this_program() -> PathBuf {
+    PathBuf::from("/proc/self/exe")
 }
 
 /// A duration as `--render-timeout` takes it: `60s`, `500ms`, `2m`.
@@ -542,6 +547,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                 font_dirs: fonts.font_path,
                 open_browser: !no_browser,
                 port,
+                program: this_program(),
             };
             let ready =
                 |address: &str| outln!("编辑器已启动：{address}\n（在浏览器中打开此地址；按 Ctrl-C 退出）");
@@ -854,5 +860,21 @@ mod tests {
         }
         assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
         assert!(parse_duration("soon").unwrap_err().contains("时长"));
+    }
+
+    /// The editor's server (`serve::Config::local`) has the limits `certreport serve` has
+    /// unless told otherwise.
+    #[test]
+    fn the_editors_server_has_the_defaults_of_serve() {
+        let Cli { command: Command::Serve(args), .. } = Cli::parse_from(["certreport", "serve"]) else {
+            unreachable!()
+        };
+        let serve = args.config().unwrap();
+        let local = serve::Config::local(serve.listen, serve.jobs, serve.program.clone());
+        assert_eq!(format!("{:?}", serve.limits), format!("{:?}", local.limits));
+        assert_eq!(
+            (serve.max_body, serve.request_timeout, serve.grace, serve.pdf_standard),
+            (local.max_body, local.request_timeout, local.grace, local.pdf_standard)
+        );
     }
 }

@@ -230,3 +230,89 @@ async fn a_file_changed_on_disk_is_not_overwritten() {
     assert_eq!(b.console_errors(&session), Vec::<String>::new());
     b.close().await;
 }
+
+/// The text of the element with `id`.
+async fn text_of(b: &Browser, id: &str) -> String {
+    let script = format!("return document.getElementById('{id}').textContent;");
+    b.client.execute(&script, vec![]).await.unwrap().as_str().unwrap_or_default().to_owned()
+}
+
+/// The folder list's file names, top to bottom.
+async fn listed(b: &Browser) -> Vec<String> {
+    let script =
+        "return [...document.querySelectorAll('#records tbody tr')].map(r => r.cells[1].textContent);";
+    let value = b.client.execute(script, vec![]).await.unwrap();
+    value.as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_owned()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_folder_is_the_years_list_with_next_render_all_and_the_summary() {
+    let ws = Workspace::new();
+    ws.example_with("baihuan-2025.yaml", &[]);
+    ws.example_with(
+        "lower-2025.yaml",
+        &[("repair: 10", "repair: 5"), ("name: 重庆百环环保科技有限公司", "name: 重庆低分科技有限公司")],
+    );
+    ws.example_with("broken-2025.yaml", &[("audit_type: surveillance", "audit_type: yearly")]);
+    // A template's manifest and the profile are not records: not listed.
+    ws.write("style/template.yaml", "data_version: \"1.0\"\nmain: report.typ\n");
+    let server = EditServer::start(ws.dir.path(), ".");
+    let b = Browser::start().await;
+    b.open(&server.address).await;
+    b.wait_for("document.querySelectorAll('#records tbody tr').length === 3").await;
+    assert_eq!(listed(&b).await, ["baihuan-2025.yaml", "broken-2025.yaml", "lower-2025.yaml"]);
+    let rows = text_of(&b, "records").await;
+    assert!(
+        rows.contains("重庆百环环保科技有限公司") && rows.contains("五星级") && rows.contains("✓"),
+        "{rows}"
+    );
+    assert!(rows.contains("1 个错误"), "the broken record's status: {rows}");
+
+    // Sorted by score: the record without one first, then the lower score.
+    b.click(PAGE, "得分").await;
+    assert_eq!(listed(&b).await, ["broken-2025.yaml", "lower-2025.yaml", "baihuan-2025.yaml"]);
+    b.click(PAGE, "得分").await;
+    assert_eq!(listed(&b).await, ["baihuan-2025.yaml", "lower-2025.yaml", "broken-2025.yaml"]);
+
+    // next for the chosen records: one written, the broken one refused, nothing overwritten.
+    b.named("选择 baihuan-2025.yaml").await.click().await.unwrap();
+    b.named("选择 broken-2025.yaml").await.click().await.unwrap();
+    b.click(PAGE, "为选中的记录生成下一年度记录（2 份）").await;
+    b.wait_for("document.querySelectorAll('#records tbody tr').length === 4").await;
+    let told = text_of(&b, "message").await;
+    assert!(told.contains("已生成 baihuan-2026.yaml（由 baihuan-2025.yaml）"), "{told}");
+    assert!(told.contains("请核对沿用的内容：1.6 联系方式"), "{told}");
+    assert!(told.contains("broken-2025.yaml：未生成"), "{told}");
+    let next = std::fs::read_to_string(ws.path("baihuan-2026.yaml")).unwrap();
+    assert!(next.contains("audit_type: surveillance"), "{next}");
+    assert!(!ws.path("broken-2026.yaml").exists());
+
+    // Render all: the batch with its progress, then the 汇总表.
+    b.click(PAGE, "全部生成报告").await;
+    b.wait_for("!document.getElementById('open-summary').hidden").await;
+    let label = text_of(&b, "batch-label").await;
+    assert_eq!(label, "生成报告：完成 4 / 4", "{label}");
+    let notes = text_of(&b, "batch-notes").await;
+    assert!(notes.contains("broken-2025.yaml：记录有误"), "{notes}");
+    let report = ws.path("报告/reports/baihuan-2025.pdf");
+    assert!(pdf_text(&report).contains("重庆百环环保科技有限公司"));
+    let summary = get(&server.url("api/summary"));
+    assert!(summary.starts_with(b"%PDF"));
+    assert_eq!(summary, std::fs::read(ws.path("报告/summary.pdf")).unwrap(), "the 汇总表 the button opens");
+    let table = pdf_text(&ws.path("报告/summary.pdf"));
+    assert!(table.contains("重庆低分科技有限公司") && table.contains("broken-2025.yaml"), "{table}");
+
+    // A new record from init's starter opens in the form.
+    let new = "//form[@id='new-record']";
+    b.fill(new, "文件名", "new-2026.yaml").await;
+    b.choose(new, "审查类型", "再认证").await;
+    b.click(new, "新建").await;
+    b.wait_for("document.getElementById('title').textContent === 'new-2026.yaml'").await;
+    assert!(
+        std::fs::read_to_string(ws.path("new-2026.yaml")).unwrap().contains("audit_type: recertification")
+    );
+
+    let session = b.client.session_id().await.unwrap().unwrap();
+    assert_eq!(b.console_errors(&session), Vec::<String>::new());
+    b.close().await;
+}

@@ -761,12 +761,14 @@ fn is_yaml_name(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
 }
 
-/// What a YAML file given to a command is: a record, a CB profile or a scoring scheme.
+/// What a YAML file given to a command is: a record, a CB profile, a scoring scheme, or the
+/// manifest of a report template (`template.yaml`, 报告模板说明).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileKind {
     Record,
     Profile,
     Scheme,
+    Template,
 }
 
 impl FileKind {
@@ -776,6 +778,7 @@ impl FileKind {
             FileKind::Record => "审查记录",
             FileKind::Profile => "认证机构信息文件",
             FileKind::Scheme => "评分体系文件",
+            FileKind::Template => "报告模板说明",
         }
     }
 
@@ -785,13 +788,14 @@ impl FileKind {
             FileKind::Record => "record",
             FileKind::Profile => "profile",
             FileKind::Scheme => "scheme",
+            FileKind::Template => "template",
         }
     }
 }
 
 /// What a file plainly is, told by its top-level keys (lines that start with `key:`), which
 /// is quick for thousands of files: a profile has a `post_code`, a scheme `groups` and
-/// `levels`, neither an `audit_type`. Everything else — a record, a file that is neither, one
+/// `levels`, a template's manifest `data_version` and `main`, none an `audit_type`. Everything else — a record, a file that is neither, one
 /// that cannot be read as text — counts as a record, so that a broken record is reported
 /// rather than passed over.
 pub fn file_kind(file: &Path) -> FileKind {
@@ -809,6 +813,8 @@ pub fn file_kind(file: &Path) -> FileKind {
         FileKind::Profile
     } else if keys.contains("groups") && keys.contains("levels") {
         FileKind::Scheme
+    } else if keys.contains("data_version") && keys.contains("main") {
+        FileKind::Template
     } else {
         FileKind::Record
     }
@@ -824,7 +830,8 @@ pub fn check_companion(file: &Path, kind: FileKind) -> Vec<Diagnostic> {
     let problems = match kind {
         FileKind::Profile => source.parse::<Profile>().err(),
         FileKind::Scheme => scheme_from(&source).err(),
-        FileKind::Record => None,
+        // A template's manifest is checked where it is used, with its template.
+        FileKind::Record | FileKind::Template => None,
     };
     problems.unwrap_or_default()
 }
@@ -854,6 +861,10 @@ mod tests {
         assert_eq!(
             file_kind(&file("record.yaml", "audit_type: initial\nprofile: cb.yaml\n")),
             FileKind::Record
+        );
+        assert_eq!(
+            file_kind(&file("template.yaml", "# manifest\ndata_version: \"1.0\"\nmain: report.typ\n")),
+            FileKind::Template
         );
         // A record that names its CB's post code inside a mapping is still a record.
         assert_eq!(file_kind(&file("nested.yaml", "client:\n  post_code: \"1\"\n")), FileKind::Record);

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 
 use typst_layout::PagedDocument;
 
+use super::error::ApiError;
 use super::{Editor, Preview, yaml};
 use crate::load::Source;
 use crate::model::record::AuditType;
@@ -51,6 +52,9 @@ pub(super) fn router<S: Clone + Send + Sync + 'static>(editor: Arc<Editor>) -> a
         .route(&at("api/save"), post(save))
         .route(&at("api/folder"), get(folder))
         .route(&at("api/new"), post(new_record))
+        .route(&at("api/next"), post(next_records))
+        .route(&at("api/render-all"), post(render_all).get(render_progress))
+        .route(&at("api/summary"), get(summary))
         .with_state(editor)
 }
 
@@ -67,28 +71,6 @@ fn asset(body: &'static str, kind: &'static str) -> Response {
         .into_response()
 }
 
-/// An API error: a status, a stable code and a Chinese message.
-struct ApiError {
-    status: StatusCode,
-    code: &'static str,
-    message: String,
-}
-
-impl ApiError {
-    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError { status, code, message: message.into() }
-    }
-}
-
-impl IntoResponse for ApiError {
-    /// A refusal the page expects in its normal course (a save that must not overwrite) is a
-    /// `200` whose `saved` is false, so that the browser logs no failed request.
-    fn into_response(self) -> Response {
-        let body = json!({ "saved": false, "code": self.code, "message": self.message });
-        (self.status, Json(body)).into_response()
-    }
-}
-
 type ApiResult = Result<Response, ApiError>;
 
 /// Whether a file name is a record's: `.yaml` or `.yml`.
@@ -99,9 +81,7 @@ pub(super) fn is_record_name(name: &str) -> bool {
 impl Editor {
     /// A record path of the API (relative to the root, no `..`, no link out of it) as a file.
     fn record_file(&self, path: &str) -> Result<PathBuf, ApiError> {
-        let bad = || {
-            ApiError::new(StatusCode::BAD_REQUEST, "bad-path", format!("“{path}”不是本文件夹中的 .yaml 记录"))
-        };
+        let bad = || ApiError::BadPath(path.to_owned());
         let relative = Path::new(path);
         if !is_record_name(path) || !relative.components().all(|c| matches!(c, Component::Normal(_))) {
             return Err(bad());
@@ -160,9 +140,8 @@ struct PathQuery {
 
 async fn open(State(editor): State<Arc<Editor>>, Query(query): Query<PathQuery>) -> ApiResult {
     let file = editor.record_file(&query.path)?;
-    let source = Source::read(&file).map_err(|d| {
-        ApiError::new(StatusCode::NOT_FOUND, "unreadable", format!("无法打开 {}：{}", query.path, d.message))
-    })?;
+    let source =
+        Source::read(&file).map_err(|d| ApiError::Unreadable { path: query.path.clone(), why: d.message })?;
     let version = version(source.text.as_bytes());
     let tree = source.tree().ok();
     let text = source.text;
@@ -275,17 +254,11 @@ async fn pdf(State(editor): State<Arc<Editor>>, Query(query): Query<PathQuery>) 
     let worker = editor.clone();
     let bytes = blocking(move || {
         let previews = worker.previews.lock().expect("previews");
-        let preview = previews.get(&query.path).ok_or_else(|| {
-            ApiError::new(
-                StatusCode::NOT_FOUND,
-                "no-preview",
-                "还没有可生成 PDF 的预览：请先改正记录中的错误",
-            )
-        })?;
+        let preview = previews.get(&query.path).ok_or(ApiError::NoPreview)?;
         worker
             .engine
             .export(&preview.document, &preview.ident, preview.date, Tagging::Tagged)
-            .map_err(|why| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "export-failed", why))
+            .map_err(ApiError::ExportFailed)
     })
     .await?;
     Ok(([(header::CONTENT_TYPE, "application/pdf")], bytes).into_response())
@@ -308,35 +281,19 @@ async fn save(State(editor): State<Arc<Editor>>, Json(body): Json<SaveBody>) -> 
     blocking(move || {
         let current = std::fs::read(&file).ok();
         if current.as_deref().map(version) != body.version {
-            return Err(ApiError::new(
-                StatusCode::OK,
-                "changed-on-disk",
-                format!(
-                    "{} 在打开之后已被其它程序修改，未保存，以免覆盖那些修改：请复制您的修改，重新打开文件后再保存",
-                    body.path
-                ),
-            ));
+            return Err(ApiError::ChangedOnDisk(body.path));
         }
         let mut dropped = worker.comments_dropped.lock().expect("comments");
         let text = current.as_deref().map(String::from_utf8_lossy).unwrap_or_default();
         if has_comments(&text) && !dropped.contains(&body.path) {
             if !body.drop_comments {
-                return Err(ApiError::new(
-                    StatusCode::OK,
-                    "comments-would-be-lost",
-                    format!(
-                        "{0} 中有注释（# 开头的说明），保存时会重新写出文件，注释将不再保留。原文件将另存为 {0}.orig。",
-                        body.path
-                    ),
-                ));
+                return Err(ApiError::CommentsWouldBeLost(body.path));
             }
             let kept = file.with_file_name(format!(
                 "{}.orig",
                 file.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
             ));
-            crate::base::output::write_atomic(&kept, text.as_bytes()).map_err(|e| {
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "io", format!("无法保留原文件：{}", crate::base::diagnostic::io_reason(&e)))
-            })?;
+            crate::base::output::write_atomic(&kept, text.as_bytes()).map_err(ApiError::KeepPrevious)?;
             dropped.push(body.path.clone());
         }
         let yaml = yaml_for(&file, &body.record);
@@ -347,7 +304,7 @@ async fn save(State(editor): State<Arc<Editor>>, Json(body): Json<SaveBody>) -> 
         };
         let inputs: Vec<&Path> = referenced.iter().map(PathBuf::as_path).collect();
         crate::base::output::write_guarded(&file, yaml.as_bytes(), &inputs, crate::base::output::Kind::Yaml)
-            .map_err(|e| ApiError::new(StatusCode::CONFLICT, "not-written", e.to_string()))?;
+            .map_err(|e| ApiError::NotWritten(e.to_string()))?;
         Ok(Json(json!({ "saved": true, "version": version(yaml.as_bytes()), "yaml": yaml })).into_response())
     })
     .await
@@ -361,11 +318,11 @@ async fn folder(State(editor): State<Arc<Editor>>) -> ApiResult {
         for file in found.files {
             let Ok(relative) = file.strip_prefix(&worker.root) else { continue };
             let path = relative.to_string_lossy().into_owned();
-            let Ok(text) = std::fs::read_to_string(&file) else { continue };
-            // Profiles and schemes are not records.
-            if !text.contains("audit_type") {
+            // Profiles, schemes and templates' manifests are not records.
+            if crate::load::file_kind(&file) != crate::load::FileKind::Record {
                 continue;
             }
+            let Ok(text) = std::fs::read_to_string(&file) else { continue };
             let result = worker.check_text(&file, text);
             rows.push(folder_row(&path, &result));
         }
@@ -402,8 +359,145 @@ struct NewBody {
 async fn new_record(State(editor): State<Arc<Editor>>, Json(body): Json<NewBody>) -> ApiResult {
     let file = editor.record_file(&body.name)?;
     crate::app::init::write_starter(&file, body.audit_type, None)
-        .map_err(|e| ApiError::new(StatusCode::CONFLICT, "not-written", e.to_string()))?;
+        .map_err(|e| ApiError::NotWritten(e.to_string()))?;
     Ok(Json(json!({ "path": body.name })).into_response())
+}
+
+#[derive(Deserialize)]
+struct NextBody {
+    paths: Vec<String>,
+}
+
+/// `certreport next` for each record chosen: next year's record beside it, never over a file.
+async fn next_records(State(editor): State<Arc<Editor>>, Json(body): Json<NextBody>) -> ApiResult {
+    let worker = editor.clone();
+    let results = blocking(move || {
+        body.paths
+            .iter()
+            .map(|path| {
+                let written = worker.record_file(path).map_err(|e| e.to_string()).and_then(|file| {
+                    crate::rules::cycle::next_record_file(&file, None, None).map_err(|e| match e {
+                        crate::rules::cycle::NextError::Load(error) => error
+                            .diagnostics()
+                            .first()
+                            .map_or_else(|| "无法读取记录".to_owned(), |d| d.message.clone()),
+                        crate::rules::cycle::NextError::Usage(why) => why,
+                    })
+                });
+                match written {
+                    Ok(written) => {
+                        let made = written.path.strip_prefix(&worker.root).unwrap_or(&written.path);
+                        json!({ "path": path, "written": made.to_string_lossy(), "review": written.review })
+                    }
+                    Err(why) => json!({ "path": path, "error": why }),
+                }
+            })
+            .collect::<Vec<_>>()
+    })
+    .await;
+    Ok(Json(json!({ "results": results })).into_response())
+}
+
+/// The folder the batch of 全部生成报告 writes, in the editor's folder: the 汇总表 and
+/// `reports/`, as `certreport batch FOLDER --out-dir FOLDER/报告` does.
+const REPORTS: &str = "报告";
+
+/// The batch's 汇总表 in [`REPORTS`].
+const SUMMARY: &str = "summary.pdf";
+
+/// What the batch of the folder's reports has done so far.
+#[derive(Default)]
+pub(super) struct BatchProgress {
+    running: bool,
+    done: usize,
+    total: usize,
+    /// One per record done: its summary row, with its status in Chinese.
+    rows: Vec<Value>,
+    warnings: Vec<String>,
+    /// When it ended: how many succeeded and failed, or why it could not run.
+    outcome: Option<Result<Value, String>>,
+}
+
+impl BatchProgress {
+    fn to_json(&self) -> Value {
+        let (summary, error) = match &self.outcome {
+            Some(Ok(summary)) => (summary.clone(), Value::Null),
+            Some(Err(why)) => (Value::Null, json!(why)),
+            None => (Value::Null, Value::Null),
+        };
+        json!({
+            "running": self.running, "done": self.done, "total": self.total, "rows": self.rows,
+            "warnings": self.warnings, "summary": summary, "error": error,
+        })
+    }
+}
+
+/// Starts the batch of every record of the folder (unless one runs): `certreport batch` with
+/// its manifest, so unchanged reports are not rendered again.
+async fn render_all(State(editor): State<Arc<Editor>>) -> ApiResult {
+    {
+        let mut progress = editor.batch.lock().expect("batch");
+        if progress.running {
+            return Ok(Json(progress.to_json()).into_response());
+        }
+        *progress = BatchProgress { running: true, ..BatchProgress::default() };
+    }
+    let worker = editor.clone();
+    tokio::task::spawn_blocking(move || {
+        let options = crate::app::batch::Options {
+            out_dir: worker.root.join(REPORTS),
+            jobs: None,
+            check_only: false,
+            force: false,
+            font_dirs: worker.font_dirs.clone(),
+            pdf_standard: crate::report::DEFAULT_PDF_STANDARD,
+            template: None,
+            watchdog: None,
+        };
+        let progress = &worker.batch;
+        let events = |event: crate::app::batch::Event| {
+            let mut progress = progress.lock().expect("batch");
+            match event {
+                crate::app::batch::Event::Planned { records, .. } => progress.total = records,
+                crate::app::batch::Event::Record { done, total, row } => {
+                    (progress.done, progress.total) = (done, total);
+                    let status = row.status;
+                    let file = Path::new(&row.file).strip_prefix(&worker.root).map(Path::to_owned);
+                    let mut row = json!(row);
+                    if let Ok(file) = file {
+                        row["file"] = json!(file.to_string_lossy());
+                    }
+                    row["status_label"] = json!(status.map(crate::app::batch::Status::label));
+                    row["succeeded"] = json!(status.is_some_and(crate::app::batch::Status::succeeded));
+                    progress.rows.push(row);
+                }
+                crate::app::batch::Event::Superseded(moved) => progress.warnings.push(moved.to_string()),
+                crate::app::batch::Event::Warning(warning) => progress.warnings.push(warning.to_string()),
+            }
+        };
+        let outcome = crate::app::batch::run(std::slice::from_ref(&worker.root), &options, &events);
+        let mut progress = progress.lock().expect("batch");
+        progress.running = false;
+        progress.outcome = Some(match outcome {
+            Ok(summary) => Ok(json!({
+                "succeeded": summary.succeeded, "failed": summary.failed, "unchanged": summary.unchanged,
+                "total": summary.total, "file": format!("{REPORTS}/{SUMMARY}"),
+            })),
+            Err(why) => Err(why.to_string()),
+        });
+    });
+    Ok(Json(editor.batch.lock().expect("batch").to_json()).into_response())
+}
+
+async fn render_progress(State(editor): State<Arc<Editor>>) -> Json<Value> {
+    Json(editor.batch.lock().expect("batch").to_json())
+}
+
+/// The 汇总表 the last batch wrote.
+async fn summary(State(editor): State<Arc<Editor>>) -> ApiResult {
+    let file = editor.root.join(REPORTS).join(SUMMARY);
+    let bytes = blocking(move || std::fs::read(file)).await.map_err(|_| ApiError::NoSummary)?;
+    Ok(([(header::CONTENT_TYPE, "application/pdf")], bytes).into_response())
 }
 
 #[cfg(test)]
@@ -426,7 +520,7 @@ mod tests {
         assert!(editor.record_file("r.yaml").is_ok());
         assert!(editor.record_file("sub/new.yaml").is_ok());
         for bad in ["../r.yaml", "/etc/r.yaml", "r.pdf", "./r.yaml", "out.yaml"] {
-            assert_eq!(editor.record_file(bad).err().map(|e| e.code), Some("bad-path"), "{bad}");
+            assert_eq!(editor.record_file(bad).err().map(|e| e.code()), Some("bad-path"), "{bad}");
         }
     }
 }

@@ -16,12 +16,17 @@
 //!   file changed on disk since it was opened, and, before the first save that would drop the
 //!   file's comments, answered with a warning (the previous version is then kept as `.orig`);
 //! - `GET  api/folder` — the folder's records with client, type, dates, score, level, status;
-//! - `POST api/new` — a new record from `init`'s starter.
+//! - `POST api/new` — a new record from `init`'s starter;
+//! - `POST api/next` — next year's records of the records chosen (`certreport next`);
+//! - `POST api/render-all` starts the batch of the folder's reports into `报告/`
+//!   (`certreport batch FOLDER --out-dir FOLDER/报告`), `GET api/render-all` tells its
+//!   progress, `GET api/summary` gives its 汇总表 (`报告/summary.pdf`).
 //!
 //! Typesetting runs on blocking threads, one document at a time (the machine has few cores and
 //! a preview replaced by a newer one is not worth finishing first).
 
 mod api;
+mod error;
 mod yaml;
 
 use std::collections::HashMap;
@@ -30,7 +35,11 @@ use std::sync::{Arc, Mutex};
 
 use typst_layout::PagedDocument;
 
+use crate::app::serve;
 use crate::report::Engine;
+
+/// The prefix of the editor's routes; the token is the next segment of the path.
+const PATH_PREFIX: &str = "/edit/";
 
 /// What `certreport edit` was given.
 pub struct Options {
@@ -41,6 +50,8 @@ pub struct Options {
     pub open_browser: bool,
     /// The loopback port; 0 picks a free one.
     pub port: u16,
+    /// The program the server's workers run (this binary).
+    pub program: PathBuf,
 }
 
 /// Why the editor could not start.
@@ -49,7 +60,8 @@ pub enum EditError {
     /// Neither a record file nor a folder.
     Target(PathBuf),
     Fonts(String),
-    Io(std::io::Error),
+    /// The server could not start or stopped with an error.
+    Serve(String),
 }
 
 impl std::fmt::Display for EditError {
@@ -59,7 +71,7 @@ impl std::fmt::Display for EditError {
                 write!(f, "{} 既不是 .yaml 记录文件，也不是文件夹", crate::base::diagnostic::shown(path))
             }
             EditError::Fonts(why) => f.write_str(why),
-            EditError::Io(e) => write!(f, "无法启动编辑器：{}", crate::base::diagnostic::io_reason(e)),
+            EditError::Serve(why) => write!(f, "编辑器的服务出错：{why}"),
         }
     }
 }
@@ -86,6 +98,10 @@ pub struct Editor {
     comments_dropped: Mutex<Vec<String>>,
     /// One typesetting at a time.
     typesetting: tokio::sync::Mutex<()>,
+    /// The font folders given, for the batch of 全部生成报告.
+    font_dirs: Vec<PathBuf>,
+    /// The last (or running) batch of the folder's reports.
+    batch: Arc<Mutex<api::BatchProgress>>,
 }
 
 impl Editor {
@@ -110,12 +126,14 @@ impl Editor {
             svg_pages: Mutex::new(HashMap::new()),
             comments_dropped: Mutex::new(Vec::new()),
             typesetting: tokio::sync::Mutex::new(()),
+            font_dirs: font_dirs.to_vec(),
+            batch: Arc::default(),
         })
     }
 
     /// The path under which the page and its API are served: `/edit/<token>/`.
     pub fn base(&self) -> String {
-        format!("/edit/{}/", self.token)
+        format!("{PATH_PREFIX}{}/", self.token)
     }
 
     /// The editor's routes (under [`Editor::base`]).
@@ -131,25 +149,31 @@ fn new_token() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Runs the editor until the process is stopped; `ready` is called with the address once the
-/// server listens (the CLI prints it).
-pub fn run(options: &Options, ready: impl FnOnce(&str)) -> Result<(), EditError> {
+/// Runs the editor until the process is stopped: the server of `certreport serve` on loopback
+/// (its API, workers, limits, request ids and log lines), with the editor's routes added under
+/// `/edit/<token>/` and the editor's token required of every other route too. `ready` is
+/// called with the page's address once the server listens (the CLI prints it).
+pub fn run(options: &Options, ready: impl FnOnce(&str) + Send + 'static) -> Result<(), EditError> {
     let editor = Arc::new(Editor::new(&options.target, &options.font_dirs)?);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(EditError::Io)?;
-    runtime.block_on(async {
-        let listener =
-            tokio::net::TcpListener::bind(("127.0.0.1", options.port)).await.map_err(EditError::Io)?;
-        let port = listener.local_addr().map_err(EditError::Io)?.port();
-        let address = format!("http://127.0.0.1:{port}{}", editor.base());
-        ready(&address);
-        if options.open_browser {
-            // No browser (a server without a desktop) is fine: the address is printed.
-            let _ = open::that_detached(&address);
-        }
-        axum::serve(listener, editor.router::<()>()).await.map_err(EditError::Io)
-    })
+    let listen = std::net::SocketAddr::from((std::net::Ipv4Addr::LOCALHOST, options.port));
+    let mut config = serve::Config::local(listen, 1, options.program.clone());
+    config.font_dirs.clone_from(&options.font_dirs);
+    config.root = Some(editor.root.clone());
+    config.token = Some(editor.token.clone());
+    config.token_in_path = Some(PATH_PREFIX);
+    let open_browser = options.open_browser;
+    let base = editor.base();
+    serve::run_with(
+        config,
+        move |_| editor.router(),
+        move |address| {
+            let address = format!("http://{address}{base}");
+            ready(&address);
+            if open_browser {
+                // No browser (a server without a desktop) is fine: the address is printed.
+                let _ = open::that_detached(&address);
+            }
+        },
+    )
+    .map_err(EditError::Serve)
 }

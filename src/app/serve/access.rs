@@ -8,6 +8,9 @@
 //! - **Token**: with `--token-file`, every route but `/health` needs
 //!   `Authorization: Bearer <token>`, compared in constant time (`subtle`); otherwise 401.
 //!   Listening on an address other than loopback requires a token ([`super::Config::check`]).
+//!   Under the prefix [`super::Config::token_in_path`] (the editor's `/edit/`), the token may
+//!   instead be the path's next segment, `/edit/<token>/…`, as Jupyter gives it: a browser
+//!   opening an address cannot send a header.
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -44,11 +47,23 @@ pub async fn check(State(state): State<Arc<ServerState>>, request: Request, next
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .unwrap_or_default();
-        if !bool::from(given.trim().as_bytes().ct_eq(token.as_bytes())) {
+        let in_path = state
+            .config
+            .token_in_path
+            .and_then(|prefix| token_in_path(request.uri().path(), prefix))
+            .unwrap_or_default();
+        if !bool::from(given.trim().as_bytes().ct_eq(token.as_bytes()))
+            && !bool::from(in_path.as_bytes().ct_eq(token.as_bytes()))
+        {
             return ApiError::Unauthorized.into_response();
         }
     }
     next.run(request).await
+}
+
+/// The token a path gives under `prefix`: `<token>` of `/edit/<token>/…` for `/edit/`.
+fn token_in_path<'a>(path: &'a str, prefix: &str) -> Option<&'a str> {
+    path.strip_prefix(prefix)?.split_once('/').map(|(token, _)| token)
 }
 
 /// Whether a `Host` header (name or address, with or without port) may reach the server.
@@ -93,6 +108,14 @@ mod tests {
         for host in ["evil.example", "evil.example:8740", "localhost.evil.example", "127.0.0.1.nip.io"] {
             assert!(!host_allowed(host, &allowed), "{host}");
         }
+    }
+
+    #[test]
+    fn a_token_in_the_path_is_the_segment_after_the_prefix() {
+        assert_eq!(token_in_path("/edit/abc/api/open", "/edit/"), Some("abc"));
+        assert_eq!(token_in_path("/edit/abc/", "/edit/"), Some("abc"));
+        assert_eq!(token_in_path("/edit/abc", "/edit/"), None);
+        assert_eq!(token_in_path("/v1/render", "/edit/"), None);
     }
 
     #[test]

@@ -53,6 +53,13 @@ pub use worker::{Job, Output, Reply, Task};
 /// Where the server listens unless told otherwise.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8740";
 
+/// The largest request body `certreport serve` takes unless told otherwise (`--max-body`).
+pub const DEFAULT_MAX_BODY: u64 = 20 << 20;
+/// How long receiving a body may take unless told otherwise (`--request-timeout`).
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long requests in flight may take after a shutdown signal (`--grace`).
+pub const DEFAULT_GRACE: Duration = Duration::from_secs(30);
+
 /// Everything the server is started with.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -61,6 +68,9 @@ pub struct Config {
     pub root: Option<PathBuf>,
     /// The bearer token every route but `/health` requires.
     pub token: Option<String>,
+    /// A path prefix under which the token may be given as the path's next segment instead
+    /// of a header (the editor's `/edit/`: a browser opening an address sends no header).
+    pub token_in_path: Option<&'static str>,
     /// Host names, besides IP addresses and `localhost`, a request's `Host` may give.
     pub allow_hosts: Vec<String>,
     /// How many worker processes render.
@@ -81,6 +91,27 @@ pub struct Config {
 }
 
 impl Config {
+    /// A server on loopback with the defaults of `certreport serve` (the editor's): `jobs`
+    /// workers, the default limits, no root, no token.
+    pub fn local(listen: SocketAddr, jobs: usize, program: PathBuf) -> Config {
+        Config {
+            listen,
+            root: None,
+            token: None,
+            token_in_path: None,
+            allow_hosts: Vec::new(),
+            jobs,
+            font_dirs: Vec::new(),
+            pdf_standard: crate::report::DEFAULT_PDF_STANDARD,
+            template: None,
+            limits: Limits::default(),
+            max_body: DEFAULT_MAX_BODY,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            grace: DEFAULT_GRACE,
+            program,
+        }
+    }
+
     /// Refuses what must not run: an address other than loopback without a token.
     pub fn check(&self) -> Result<(), String> {
         if !self.listen.ip().is_loopback() && self.token.is_none() {
@@ -214,13 +245,15 @@ pub async fn shutdown_signal() {
 /// `certreport serve`: binds, starts the workers, serves until SIGTERM or Ctrl-C. The first
 /// line on standard error gives the address listened on (with the port chosen, for port 0).
 pub fn run(config: Config) -> Result<(), String> {
-    run_with(config, |_| Router::new())
+    run_with(config, |_| Router::new(), |_| {})
 }
 
-/// [`run`] with the extra routes `extra` makes from the started state (the editor's).
+/// [`run`] with the extra routes `extra` makes from the started state (the editor's), and
+/// `ready` called with the address once the workers have started and the server listens.
 pub fn run_with(
     config: Config,
     extra: impl FnOnce(&Arc<ServerState>) -> Router<Arc<ServerState>>,
+    ready: impl FnOnce(SocketAddr),
 ) -> Result<(), String> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -238,6 +271,7 @@ pub fn run_with(
         let app = router(state.clone(), extra(&state));
         crate::errln!("certreport 正在 http://{address} 监听（{} 个工作进程）", state.pool.workers());
         drop(state);
+        ready(address);
         serve(listener, app, shutdown_signal(), grace).await.map_err(|e| format!("服务出错：{e}"))?;
         crate::errln!("certreport 已停止");
         Ok(())

@@ -52,6 +52,13 @@ pub struct Limits {
     pub queue: usize,
 }
 
+impl Default for Limits {
+    /// `certreport serve`'s defaults: 60 s a render, 1 GiB a worker, 32 waiting.
+    fn default() -> Limits {
+        Limits { render_timeout: Duration::from_secs(60), memory: 1 << 30, queue: 32 }
+    }
+}
+
 /// How to start a worker: the program (this binary) and its arguments (`__worker …`).
 #[derive(Clone, Debug)]
 pub struct WorkerCommand {

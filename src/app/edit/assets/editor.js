@@ -12,6 +12,8 @@ let scheme = null;      // the built-in scoring scheme (indicators, maxima, leve
 let current = null;     // { path, version, comments, record }
 let controls = new Map(); // YAML path → the element a problem is shown at
 let updateTimer = null;
+// When the staffer last changed something: the preview's latency is measured from there.
+let lastChange = 0;
 let updateSerial = 0;
 let lastShown = 0;
 let formBuilt = false;
@@ -103,6 +105,7 @@ function setAt(path, value) {
   if (value === undefined) delete v[last]; else v[last] = value;
 }
 function changed() {
+  lastChange = performance.now();
   clearTimeout(updateTimer);
   updateTimer = setTimeout(update, 120);
   $("status").textContent = "未保存的修改";
@@ -408,7 +411,7 @@ function message(text, ok) {
 
 async function update() {
   const serial = ++updateSerial;
-  const started = performance.now();
+  const typedAt = lastChange;
   const answer = await call("update", { path: current.path, record: current.record, have: [...pageUrls.keys()] });
   if (serial < lastShown) return;
   lastShown = serial;
@@ -432,6 +435,8 @@ async function update() {
     await Promise.all(images.map((img) => img.decode().catch(() => {})));
     pages.replaceChildren(...images);
     pages.classList.remove("stale");
+    // Milliseconds from the last change to its pages on screen (bench/README.md, the editor).
+    if (typedAt) document.body.dataset.latency = String(Math.round(performance.now() - typedAt));
     $("preview-note").textContent = "预览：共 " + images.length + " 页";
     $("open-pdf").disabled = false;
   } else {
@@ -439,7 +444,6 @@ async function update() {
     $("preview-note").textContent = pages.children.length ? "记录有错误：显示的是最后一次无误时的预览" : (answer.render_error || "记录有错误，改正后显示预览");
   }
   document.body.dataset.updated = String(serial);
-  document.body.dataset.latency = String(Math.round(performance.now() - started));
 }
 
 async function openRecord(path) {
@@ -487,17 +491,83 @@ async function showFolder() {
 }
 let folderRows = [];
 let folderSort = ["path", 1];
+const chosen = new Set();
+// Scores sort as numbers, everything else as text; what is missing sorts first.
+function sortKey(row, key) {
+  const v = row[key];
+  if (v === undefined || v === null || v === "") return [0, ""];
+  return key === "score" || key === "errors" ? [1, Number(v)] : [1, String(v)];
+}
+function compareRows(a, b, key) {
+  const [x, y] = [sortKey(a, key), sortKey(b, key)];
+  if (x[0] !== y[0]) return x[0] - y[0];
+  return x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0;
+}
 function drawFolder() {
   const [key, dir] = folderSort;
-  const rows = folderRows.slice().sort((a, b) => ((a[key] ?? "") > (b[key] ?? "") ? dir : (a[key] ?? "") < (b[key] ?? "") ? -dir : 0));
+  const rows = folderRows.slice().sort((a, b) => dir * compareRows(a, b, key) || compareRows(a, b, "path"));
+  for (const b of document.querySelectorAll("[data-sort]")) {
+    b.closest("th").setAttribute("aria-sort", b.dataset.sort !== key ? "none" : dir > 0 ? "ascending" : "descending");
+  }
   const body = $("records").tBodies[0];
   body.replaceChildren();
   for (const r of rows) {
-    const open = el("button", { type: "button", text: "打开" });
+    const open = el("button", { type: "button", text: "打开", "aria-label": "打开 " + r.path });
     open.addEventListener("click", () => openRecord(r.path));
+    const choose = el("input", { type: "checkbox", "aria-label": "选择 " + r.path });
+    choose.checked = chosen.has(r.path);
+    choose.addEventListener("change", () => { choose.checked ? chosen.add(r.path) : chosen.delete(r.path); chosenChanged(); });
     const status = r.errors ? el("span", { class: "bad", text: r.errors + " 个错误" }) : el("span", { class: "good", text: "✓" });
-    body.append(el("tr", {}, el("td", { text: r.path }), el("td", { text: r.client || "" }), el("td", { text: r.audit_type || "" }), el("td", { text: r.start || "" }), el("td", { text: r.end || "" }), el("td", { text: r.score ?? "" }), el("td", { text: r.level || "" }), el("td", {}, status), el("td", {}, open)));
+    body.append(el("tr", {}, el("td", {}, choose), el("td", { text: r.path }), el("td", { text: r.client || "" }), el("td", { text: r.audit_type || "" }), el("td", { text: r.start || "" }), el("td", { text: r.end || "" }), el("td", { class: "num", text: r.score ?? "" }), el("td", { text: r.level || "" }), el("td", {}, status), el("td", {}, open)));
   }
+  chosenChanged();
+}
+function chosenChanged() {
+  for (const p of [...chosen]) if (!folderRows.some((r) => r.path === p)) chosen.delete(p);
+  $("next-chosen").disabled = chosen.size === 0;
+  $("next-chosen").textContent = "为选中的记录生成下一年度记录" + (chosen.size ? "（" + chosen.size + " 份）" : "");
+  $("choose-all").checked = folderRows.length > 0 && chosen.size === folderRows.length;
+}
+
+// ---------- the folder's year: next, render all ----------
+
+async function nextChosen() {
+  const answer = await call("next", { paths: [...chosen].sort() });
+  const notes = answer.results.map((r) => r.error
+    ? r.path + "：未生成，" + r.error
+    : "已生成 " + r.written + "（由 " + r.path + "）" + (r.review.length ? "，请核对沿用的内容：" + r.review.join("、") : ""));
+  const failed = answer.results.some((r) => r.error);
+  chosen.clear();
+  await showFolder();
+  message(notes.join("\n"), !failed);
+}
+async function renderAll() {
+  $("render-all").disabled = true;
+  $("open-summary").hidden = true;
+  let progress = await call("render-all", {});
+  $("batch").hidden = false;
+  while (true) {
+    showProgress(progress);
+    if (!progress.running) break;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    progress = await call("render-all");
+  }
+  $("render-all").disabled = false;
+  await showFolder();
+  if (progress.error) message("未能生成报告：" + progress.error);
+  else {
+    const s = progress.summary;
+    message("已生成报告：成功 " + s.succeeded + " 份（其中未变更 " + s.unchanged + " 份），失败 " + s.failed + " 份；报告与汇总表在 " + s.file.split("/")[0] + " 文件夹中", s.failed === 0);
+    $("open-summary").hidden = false;
+  }
+}
+function showProgress(progress) {
+  const bar = $("batch-progress");
+  bar.max = Math.max(progress.total, 1);
+  bar.value = progress.done;
+  $("batch-label").textContent = progress.running ? "正在生成报告：" + progress.done + " / " + progress.total : "生成报告：完成 " + progress.done + " / " + progress.total;
+  const notes = progress.rows.filter((r) => !r.succeeded).map((r) => r.file + "：" + r.status_label + (r.first_error ? "，" + r.first_error : ""));
+  $("batch-notes").replaceChildren(...notes.concat(progress.warnings).map((text) => el("li", { text })));
 }
 
 async function start() {
@@ -509,6 +579,9 @@ async function start() {
   $("confirm-yes").addEventListener("click", () => { $("confirm").close(); save(true); });
   $("confirm-no").addEventListener("click", () => $("confirm").close());
   for (const b of document.querySelectorAll("[data-sort]")) b.addEventListener("click", () => { folderSort = [b.dataset.sort, folderSort[0] === b.dataset.sort ? -folderSort[1] : 1]; drawFolder(); });
+  $("next-chosen").addEventListener("click", () => nextChosen().catch((e) => message("未生成：" + e.message)));
+  $("render-all").addEventListener("click", () => renderAll().catch((e) => { $("render-all").disabled = false; message("未能生成报告：" + e.message); }));
+  $("choose-all").addEventListener("change", () => { for (const r of folderRows) $("choose-all").checked ? chosen.add(r.path) : chosen.delete(r.path); drawFolder(); });
   $("new-record").addEventListener("submit", async (e) => {
     e.preventDefault();
     try {
