@@ -1135,3 +1135,20 @@ fn ppi_with_a_pdf_output_is_a_usage_error() {
     assert!(stderr(&output).contains("--ppi 72 只用于 PNG 页面图片"), "{}", stderr(&output));
     assert!(!ws.path("r.pdf").exists());
 }
+
+/// A lone carriage return (old Mac line ends) is a line break to YAML: such a record is read
+/// as written, and an error in it is placed on the line an editor shows (found by the fuzzer
+/// of the service's input: the hint for a miswritten colon counted lines another way and
+/// panicked).
+#[test]
+fn a_record_with_old_mac_line_ends_is_read_and_its_errors_are_placed() {
+    let ws = Workspace::new();
+    ws.write("mac.yaml", &example_text().replace('\n', "\r"));
+    let output = certreport(&["check", "mac.yaml"], ws.dir.path());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    ws.write("bad.yaml", "a: 1\n\r\r\r\r\r\r  b: 2\n");
+    let output = certreport(&["check", "bad.yaml"], ws.dir.path());
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(stderr(&output).contains("bad.yaml:8:"), "{}", stderr(&output));
+    assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
+}

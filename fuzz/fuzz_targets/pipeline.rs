@@ -36,7 +36,11 @@ fuzz_target!(|data: &[u8]| {
     if !checked.has_errors() {
         let view = checked.view();
         assert!(serde_json::from_slice::<serde_json::Value>(&view.to_json()).is_ok());
-        if let Err(message) = ENGINE.render(&view) {
+        let rendered = ENGINE
+            .template_for(&checked.loaded)
+            .map_err(|why| why.to_string())
+            .and_then(|template| ENGINE.render(&template, &view).map_err(|why| why.to_string()));
+        if let Err(message) = rendered {
             panic!("check passed, render failed: {message}");
         }
     }

@@ -69,6 +69,7 @@ impl Source {
 
     /// A source from text in memory (tests, generated records).
     pub fn new(file: PathBuf, text: String) -> Source {
+        let text = lone_carriage_returns_as_line_feeds(text);
         let spans = SpanIndex::build(&text);
         Source { file, text, spans }
     }
@@ -761,6 +762,22 @@ fn is_yaml_name(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
 }
 
+/// A lone carriage return (the line end of old Mac files) is a line break to YAML but not to
+/// `str::lines`: it is read as a line feed, so that every line number — the reader's, the
+/// excerpt's, the hints' — counts the same lines. The record reads the same: YAML turns every
+/// line break inside a text into a line feed. `\r\n` stays as it is.
+fn lone_carriage_returns_as_line_feeds(text: String) -> String {
+    if !text.contains('\r') {
+        return text;
+    }
+    let mut chars = text.chars().peekable();
+    let mut read = String::with_capacity(text.len());
+    while let Some(c) = chars.next() {
+        read.push(if c == '\r' && chars.peek() != Some(&'\n') { '\n' } else { c });
+    }
+    read
+}
+
 /// What a YAML file given to a command is: a record, a CB profile, a scoring scheme, or the
 /// manifest of a report template (`template.yaml`, 报告模板说明).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -844,6 +861,15 @@ pub fn resolve(record_file: &Path, name: &str) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lone_carriage_return_is_a_line_of_its_own() {
+        let source = Source::new("r.yaml".into(), "a: 1\n\r\r\r\r\r\r  b: 2\r\nc: 3\r".into());
+        assert_eq!(source.text, "a: 1\n\n\n\n\n\n\n  b: 2\r\nc: 3\n");
+        let error = source.tree().unwrap_err();
+        assert_eq!(error.line, 8, "{error}");
+        assert_eq!(error.source_line.as_deref(), Some("  b: 2"));
+    }
 
     #[test]
     fn profiles_and_schemes_are_told_from_records() {
