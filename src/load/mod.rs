@@ -762,6 +762,28 @@ fn is_yaml_name(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
 }
 
+/// Whose record a file is, as far as it can be read when it cannot be loaded.
+#[derive(Debug, Default)]
+pub struct ReadableNames {
+    /// `client.name` (1.1 受审查方名称), when it is plain text; else empty.
+    pub client: String,
+    /// `project_number` (1.2 项目编号), when it is plain text; else empty.
+    pub project_number: String,
+}
+
+/// The client and the project number of a record that cannot be loaded (a broken rule, an
+/// unknown key …), read from its YAML tree where they are plain text: the batch's summary
+/// and the editor's folder list still say whose record it is. Nothing when the file is not
+/// YAML at all.
+pub fn readable_names(file: &Path) -> ReadableNames {
+    let Ok(tree) = Source::read(file).and_then(|source| source.tree()) else { return ReadableNames::default() };
+    let text = |value: Option<&Value>| value.and_then(Value::as_str).unwrap_or_default().to_owned();
+    ReadableNames {
+        client: text(tree.get("client").and_then(|client| client.get("name"))),
+        project_number: text(tree.get("project_number")),
+    }
+}
+
 /// A lone carriage return (the line end of old Mac files) is a line break to YAML but not to
 /// `str::lines`: it is read as a line feed, so that every line number — the reader's, the
 /// excerpt's, the hints' — counts the same lines. The record reads the same: YAML turns every

@@ -518,15 +518,11 @@ fn describe(row: &mut Row, checked: &Checked) {
 }
 
 /// The client and the project number of a record that could not be loaded, as far as they
-/// can be read (`client.name`, `project_number` as plain text): the summary still says whose
-/// record it is.
+/// can be read: the summary still says whose record it is.
 fn readable_names(file: &Path, row: &mut Row) {
-    let Ok(tree) = crate::load::Source::read(file).and_then(|source| source.tree()) else { return };
-    let text = |value: Option<&serde_json::Value>| {
-        value.and_then(serde_json::Value::as_str).map(|t| escape_controls(t).into_owned()).unwrap_or_default()
-    };
-    row.client = text(tree.get("client").and_then(|client| client.get("name")));
-    row.project_number = text(tree.get("project_number"));
+    let names = crate::load::readable_names(file);
+    row.client = escape_controls(&names.client).into_owned();
+    row.project_number = escape_controls(&names.project_number).into_owned();
 }
 
 /// Writes a rendered record's PDF (never over one of the batch's inputs or over a file that

@@ -324,13 +324,18 @@ async fn folder(State(editor): State<Arc<Editor>>) -> ApiResult {
             }
             let Ok(text) = std::fs::read_to_string(&file) else { continue };
             let result = worker.check_text(&file, text);
-            rows.push(folder_row(&path, &result));
+            let mut row = folder_row(&path, &result);
+            if result.is_err() {
+                row["client"] = json!(crate::load::readable_names(&file).client);
+            }
+            rows.push(row);
         }
         rows.sort_by(|a, b| a["path"].as_str().cmp(&b["path"].as_str()));
         rows
     })
     .await;
-    Ok(Json(json!({ "records": rows })).into_response())
+    let summary = editor.root.join(REPORTS).join(SUMMARY).is_file();
+    Ok(Json(json!({ "records": rows, "summary": summary })).into_response())
 }
 
 /// One record of the folder list: client, audit type, dates, score, level, status.

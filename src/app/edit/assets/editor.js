@@ -454,6 +454,7 @@ async function openRecord(path) {
   $("folder").hidden = true;
   $("editor").hidden = false;
   for (const id of ["save", "open-pdf"]) $(id).hidden = false;
+  $("to-folder").hidden = !inFolder;
   $("open-pdf").disabled = true;
   $("pages").replaceChildren();
   for (const url of pageUrls.values()) URL.revokeObjectURL(url);
@@ -484,11 +485,14 @@ async function showFolder() {
   const list = await call("folder");
   $("editor").hidden = true;
   $("folder").hidden = false;
-  for (const id of ["save", "open-pdf"]) $(id).hidden = true;
+  for (const id of ["save", "open-pdf", "to-folder"]) $(id).hidden = true;
   $("title").textContent = "审查记录文件夹";
   folderRows = list.records;
+  $("open-summary").hidden = !list.summary;
   drawFolder();
 }
+// Whether a folder was opened (the record view then has 返回文件夹).
+let inFolder = false;
 let folderRows = [];
 let folderSort = ["path", 1];
 const chosen = new Set();
@@ -586,12 +590,12 @@ async function start() {
     e.preventDefault();
     try {
       const made = await call("new", { name: $("new-name").value, audit_type: $("new-type").value });
-      $("to-folder").hidden = false;
       await openRecord(made.path);
     } catch (err) { message("未新建：" + err.message); }
   });
+  inFolder = !session.record;
   if (session.record) await openRecord(session.record);
-  else { $("to-folder").hidden = false; await showFolder(); }
+  else await showFolder();
   document.body.dataset.ready = "true";
 }
 
