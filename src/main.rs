@@ -834,7 +834,7 @@ fn init(
                 "--type 与 --profile 只用于审查记录（certreport init record），不用于认证机构信息".into(),
             ));
         }
-        Starter::Profile => init::write_profile_starter(&output),
+        Starter::Profile => init::write_profile_starter(&output, None),
     }
     .map_err(|why| Failure::Usage(why.to_string()))?;
     let schema = written.schema.map(|path| format!("，以及编辑器用的 {}", shown(&path))).unwrap_or_default();

@@ -316,3 +316,44 @@ async fn a_folder_is_the_years_list_with_next_render_all_and_the_summary() {
     assert_eq!(b.console_errors(&session), Vec::<String>::new());
     b.close().await;
 }
+
+/// From nothing: an empty folder asks for the CB's four cover lines (refused while one is
+/// missing), writes `cb-profile.yaml`, and then a new record opens in the form.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_empty_folder_starts_with_the_cbs_profile_then_a_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = EditServer::start(dir.path(), ".");
+    let b = Browser::start().await;
+    b.open(&server.address).await;
+    b.wait_for("!document.getElementById('new-profile').hidden").await;
+    let at = "//form[@id='new-profile']";
+    b.fill(at, "认证机构名称", "北京国标联合认证有限公司").await;
+    b.fill(at, "地址", "北京市朝阳区北三环东路 8 号").await;
+    b.fill(at, "电话", "010-5824 6003").await;
+    // The post code left out: the browser's own check stops the form; typed blank, ours does.
+    b.fill(at, "邮编", " ").await;
+    b.click(at, "保存认证机构信息").await;
+    b.wait_for("!document.getElementById('message').hidden").await;
+    assert!(text_of(&b, "message").await.contains("认证机构邮编不能为空"));
+    assert!(!dir.path().join("cb-profile.yaml").exists());
+    b.fill(at, "邮编", "100028").await;
+    b.click(at, "保存认证机构信息").await;
+    b.wait_for("document.getElementById('new-profile').hidden").await;
+    let checked = certreport(&["check", "cb-profile.yaml"], dir.path());
+    assert!(checked.status.success(), "{}", stderr(&checked));
+    let profile = std::fs::read_to_string(dir.path().join("cb-profile.yaml")).unwrap();
+    assert!(profile.contains("name: 北京国标联合认证有限公司"), "{profile}");
+
+    let new = "//form[@id='new-record']";
+    b.fill(new, "文件名", "client-2026.yaml").await;
+    b.choose(new, "审查类型", "初次认证").await;
+    b.click(new, "新建").await;
+    b.wait_for("document.getElementById('title').textContent === 'client-2026.yaml'").await;
+    // The record names the profile: what it lacks are the record's own fields, not the CB's.
+    b.wait_for("document.getElementById('errors').children.length > 0").await;
+    let problems = text_of(&b, "errors").await;
+    assert!(!problems.contains("认证机构"), "{problems}");
+    let session = b.client.session_id().await.unwrap().unwrap();
+    assert_eq!(b.console_errors(&session), Vec::<String>::new());
+    b.close().await;
+}

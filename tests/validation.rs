@@ -1152,3 +1152,26 @@ fn a_record_with_old_mac_line_ends_is_read_and_its_errors_are_placed() {
     assert!(stderr(&output).contains("bad.yaml:8:"), "{}", stderr(&output));
     assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
 }
+
+/// A CB profile whose name, address, phone or post code is left empty (the starter's `""`)
+/// would print a cover with blanks: an error at the field, for the profile checked on its own
+/// and for every record naming it.
+#[test]
+fn a_profile_with_its_cover_lines_left_empty_is_refused() {
+    let ws = Workspace::new();
+    let profile = std::fs::read_to_string(ws.path("cb-profile.yaml")).unwrap();
+    let name_line = profile.lines().find(|l| l.starts_with("name:")).unwrap().to_owned();
+    ws.write("cb-profile.yaml", &profile.replace(&name_line, "name: \"\""));
+    ws.example_with(FILE, &[]);
+    let line = line_of(&std::fs::read_to_string(ws.path("cb-profile.yaml")).unwrap(), "name:");
+    for file in [FILE, "cb-profile.yaml"] {
+        let output = certreport(&["check", file], ws.dir.path());
+        assert_eq!(output.status.code(), Some(1), "{file}: {}", stderr(&output));
+        let told = stderr(&output);
+        assert!(told.contains("认证机构信息文件中的认证机构名称不能为空"), "{told}");
+        assert!(told.contains(&format!("cb-profile.yaml:{line}:")), "{told}");
+    }
+    let output = certreport(&["render", FILE], ws.dir.path());
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(!ws.path("r.pdf").exists());
+}

@@ -201,13 +201,14 @@ fn record_fields(audit_type: AuditType, profile: &str) -> Vec<(&'static str, Slo
 }
 
 /// The starter profile's fields.
-fn profile_fields() -> Vec<(&'static str, Slot)> {
+fn profile_fields(basics: Option<&ProfileBasics>) -> Vec<(&'static str, Slot)> {
     use Slot::*;
+    let given = |text: Option<&String>| text.map_or(Text, |text| Value(yaml_scalar(text)));
     vec![
-        ("name", Text),
-        ("address", Text),
-        ("phone", Text),
-        ("post_code", Text),
+        ("name", given(basics.map(|b| &b.name))),
+        ("address", given(basics.map(|b| &b.address))),
+        ("phone", given(basics.map(|b| &b.phone))),
+        ("post_code", given(basics.map(|b| &b.post_code))),
         ("scope_code", Commented),
         ("signature_lines", Commented),
         ("logo", Commented),
@@ -347,14 +348,29 @@ pub fn starter(audit_type: AuditType, profile: &str, schema_path: &str) -> Strin
     text
 }
 
-/// The starter profile's text. `schema_path` is the schema's path relative to the profile.
-pub fn profile_starter(schema_path: &str) -> String {
+/// What a CB profile must say, given when it is written (the editor's 认证机构信息 form): the
+/// cover's and the footer's lines.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+pub struct ProfileBasics {
+    /// 认证机构名称
+    pub name: String,
+    /// 地址
+    pub address: String,
+    /// 电话
+    pub phone: String,
+    /// 邮编
+    pub post_code: String,
+}
+
+/// The starter profile's text. `schema_path` is the schema's path relative to the profile;
+/// `basics`, when given, fill the fields it must have (otherwise `""` to fill).
+pub fn profile_starter(schema_path: &str, basics: Option<&ProfileBasics>) -> String {
     let mut text = schema::modeline(schema_path);
     text.push_str(
         "\n# 认证机构信息，由 certreport init profile 生成：同一认证机构的所有审查记录共用此文件\n\
          # （记录中以 profile: 引用）。请填写所有 \"\"；运行 certreport check 检查引用它的记录。\n\n",
     );
-    write_fields(&mut text, Kind::Profile.schema(), profile_fields());
+    write_fields(&mut text, Kind::Profile.schema(), profile_fields(basics));
     text
 }
 
@@ -447,9 +463,10 @@ pub fn write_starter(
     write_with_schema(output, Starter::Record, |schema| starter(audit_type, &profile, schema))
 }
 
-/// Writes the starter CB profile to `output` (never over an existing file).
-pub fn write_profile_starter(output: &Path) -> Result<Written, InitError> {
-    write_with_schema(output, Starter::Profile, profile_starter)
+/// Writes the starter CB profile to `output` (never over an existing file), with `basics`
+/// filled in when given.
+pub fn write_profile_starter(output: &Path, basics: Option<&ProfileBasics>) -> Result<Written, InitError> {
+    write_with_schema(output, Starter::Profile, |schema| profile_starter(schema, basics))
 }
 
 fn folder(file: &Path) -> &Path {
@@ -522,7 +539,7 @@ mod tests {
 
     #[test]
     fn every_profile_field_is_in_the_starter_profile() {
-        let fields = profile_fields();
+        let fields = profile_fields(None);
         let properties = Kind::Profile.schema()["properties"].as_object().unwrap();
         assert_eq!(fields.len(), properties.len());
         for name in properties.keys() {

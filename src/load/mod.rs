@@ -420,6 +420,21 @@ fn profile_from(source: &Source, files: &dyn Files) -> Result<(Profile, Option<L
         source.place(Problem::error(field, why).expected(expected).code(PROFILE_FILE))
     };
     let mut problems = Vec::new();
+    // What the cover and the footer print of the CB must be there: an empty one would print a
+    // report with a blank where the CB's name is (the starter's "" left unfilled).
+    for (field, text, what) in [
+        ("name", &profile.name, "认证机构名称"),
+        ("address", &profile.address, "认证机构地址"),
+        ("phone", &profile.phone, "认证机构电话"),
+        ("post_code", &profile.post_code, "认证机构邮编"),
+    ] {
+        if text.trim().is_empty() {
+            let problem = Problem::error(field, format!("认证机构信息文件中的{what}不能为空"))
+                .expected("填写报告封面印出的内容")
+                .code("required");
+            problems.push(source.place(problem));
+        }
+    }
     let logo = match &profile.logo {
         None => None,
         Some(name) => Logo::read(files, &source.file, name)
@@ -776,7 +791,9 @@ pub struct ReadableNames {
 /// and the editor's folder list still say whose record it is. Nothing when the file is not
 /// YAML at all.
 pub fn readable_names(file: &Path) -> ReadableNames {
-    let Ok(tree) = Source::read(file).and_then(|source| source.tree()) else { return ReadableNames::default() };
+    let Ok(tree) = Source::read(file).and_then(|source| source.tree()) else {
+        return ReadableNames::default();
+    };
     let text = |value: Option<&Value>| value.and_then(Value::as_str).unwrap_or_default().to_owned();
     ReadableNames {
         client: text(tree.get("client").and_then(|client| client.get("name"))),
@@ -867,12 +884,18 @@ pub fn check_companion(file: &Path, kind: FileKind) -> Vec<Diagnostic> {
         Err(unreadable) => return vec![unreadable],
     };
     let problems = match kind {
-        FileKind::Profile => source.parse::<Profile>().err(),
+        FileKind::Profile => Some(check_profile(&source)),
         FileKind::Scheme => scheme_from(&source).err(),
         // A template's manifest is checked where it is used, with its template.
         FileKind::Record | FileKind::Template => None,
     };
     problems.unwrap_or_default()
+}
+
+/// The problems of a CB profile (the files it names read from disk), as `check` finds them in
+/// its file: none when it is what it should be.
+pub fn check_profile(source: &Source) -> Vec<Diagnostic> {
+    profile_from(source, &Disk).err().unwrap_or_default()
 }
 
 /// A path written in a record, taken relative to the record's folder.

@@ -52,6 +52,7 @@ pub(super) fn router<S: Clone + Send + Sync + 'static>(editor: Arc<Editor>) -> a
         .route(&at("api/save"), post(save))
         .route(&at("api/folder"), get(folder))
         .route(&at("api/new"), post(new_record))
+        .route(&at("api/new-profile"), post(new_profile))
         .route(&at("api/next"), post(next_records))
         .route(&at("api/render-all"), post(render_all).get(render_progress))
         .route(&at("api/summary"), get(summary))
@@ -335,7 +336,8 @@ async fn folder(State(editor): State<Arc<Editor>>) -> ApiResult {
     })
     .await;
     let summary = editor.root.join(REPORTS).join(SUMMARY).is_file();
-    Ok(Json(json!({ "records": rows, "summary": summary })).into_response())
+    let profile = editor.root.join(crate::app::init::DEFAULT_PROFILE).exists();
+    Ok(Json(json!({ "records": rows, "summary": summary, "profile": profile })).into_response())
 }
 
 /// One record of the folder list: client, audit type, dates, score, level, status.
@@ -366,6 +368,27 @@ async fn new_record(State(editor): State<Arc<Editor>>, Json(body): Json<NewBody>
     crate::app::init::write_starter(&file, body.audit_type, None)
         .map_err(|e| ApiError::NotWritten(e.to_string()))?;
     Ok(Json(json!({ "path": body.name })).into_response())
+}
+
+/// The folder's CB profile (`cb-profile.yaml`, which new records name) from the four lines
+/// every report prints: checked as `check` checks a profile before it is written, never over
+/// an existing file. Its other options (logo, house style) stay commented examples.
+async fn new_profile(
+    State(editor): State<Arc<Editor>>,
+    Json(basics): Json<crate::app::init::ProfileBasics>,
+) -> ApiResult {
+    let file = editor.root.join(crate::app::init::DEFAULT_PROFILE);
+    blocking(move || {
+        let text = crate::app::init::profile_starter("", Some(&basics));
+        let problems = crate::load::check_profile(&Source::new(file.clone(), text));
+        if !problems.is_empty() {
+            return Err(ApiError::InvalidProfile(problems.iter().map(|d| d.message.clone()).collect()));
+        }
+        crate::app::init::write_profile_starter(&file, Some(&basics))
+            .map_err(|e| ApiError::NotWritten(e.to_string()))?;
+        Ok(Json(json!({ "path": crate::app::init::DEFAULT_PROFILE })).into_response())
+    })
+    .await
 }
 
 #[derive(Deserialize)]

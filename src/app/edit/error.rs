@@ -29,16 +29,21 @@ pub enum ApiError {
     NotWritten(String),
     /// The 汇总表 before any batch.
     NoSummary,
+    /// The CB profile's fields as given would not pass `check`: its problems.
+    InvalidProfile(Vec<String>),
 }
 
 impl ApiError {
-    /// A refusal the page expects in its normal course (a save that must not overwrite) is a
-    /// `200` whose `saved` is false, so that the browser logs no failed request.
+    /// A refusal the page expects in its normal course (a save that must not overwrite, a
+    /// profile not yet complete) is a `200` whose `saved` is false, so that the browser logs
+    /// no failed request.
     fn status(&self) -> StatusCode {
         match self {
             ApiError::BadPath(_) => StatusCode::BAD_REQUEST,
             ApiError::Unreadable { .. } | ApiError::NoPreview | ApiError::NoSummary => StatusCode::NOT_FOUND,
-            ApiError::ChangedOnDisk(_) | ApiError::CommentsWouldBeLost(_) => StatusCode::OK,
+            ApiError::ChangedOnDisk(_) | ApiError::CommentsWouldBeLost(_) | ApiError::InvalidProfile(_) => {
+                StatusCode::OK
+            }
             ApiError::NotWritten(_) => StatusCode::CONFLICT,
             ApiError::ExportFailed(_) | ApiError::KeepPrevious(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -56,6 +61,7 @@ impl ApiError {
             ApiError::KeepPrevious(_) => "io",
             ApiError::NotWritten(_) => "not-written",
             ApiError::NoSummary => "no-summary",
+            ApiError::InvalidProfile(_) => "invalid-profile",
         }
     }
 }
@@ -77,6 +83,7 @@ impl std::fmt::Display for ApiError {
             ),
             ApiError::KeepPrevious(e) => write!(f, "无法保留原文件：{}", io_reason(e)),
             ApiError::NoSummary => f.write_str("还没有汇总表：请先点“全部生成报告”"),
+            ApiError::InvalidProfile(problems) => write!(f, "认证机构信息未保存：{}", problems.join("；")),
         }
     }
 }

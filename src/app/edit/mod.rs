@@ -17,6 +17,8 @@
 //!   file's comments, answered with a warning (the previous version is then kept as `.orig`);
 //! - `GET  api/folder` — the folder's records with client, type, dates, score, level, status;
 //! - `POST api/new` — a new record from `init`'s starter;
+//! - `POST api/new-profile` — the folder's `cb-profile.yaml` from its four required lines
+//!   (a folder without one cannot render: the staffer writes it here, not in YAML);
 //! - `POST api/next` — next year's records of the records chosen (`certreport next`);
 //! - `POST api/render-all` starts the batch of the folder's reports into `报告/`
 //!   (`certreport batch FOLDER --out-dir FOLDER/报告`), `GET api/render-all` tells its

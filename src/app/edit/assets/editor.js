@@ -489,6 +489,7 @@ async function showFolder() {
   $("title").textContent = "审查记录文件夹";
   folderRows = list.records;
   $("open-summary").hidden = !list.summary;
+  $("new-profile").hidden = list.profile;
   drawFolder();
 }
 // Whether a folder was opened (the record view then has 返回文件夹).
@@ -586,6 +587,15 @@ async function start() {
   $("next-chosen").addEventListener("click", () => nextChosen().catch((e) => message("未生成：" + e.message)));
   $("render-all").addEventListener("click", () => renderAll().catch((e) => { $("render-all").disabled = false; message("未能生成报告：" + e.message); }));
   $("choose-all").addEventListener("change", () => { for (const r of folderRows) $("choose-all").checked ? chosen.add(r.path) : chosen.delete(r.path); drawFolder(); });
+  $("new-profile").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    try {
+      const made = await call("new-profile", { name: $("cb-name").value, address: $("cb-address").value, phone: $("cb-phone").value, post_code: $("cb-post-code").value });
+      if (made.saved === false) throw new Error(made.message);
+      await showFolder();
+      message("已保存认证机构信息 " + made.path, true);
+    } catch (err) { message(err.message); }
+  });
   $("new-record").addEventListener("submit", async (e) => {
     e.preventDefault();
     try {
