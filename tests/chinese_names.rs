@@ -115,3 +115,24 @@ fn an_unknown_indicator_of_a_deduction_lists_keys_and_names() {
     let unknown = diagnostics.iter().find(|d| d["code"] == "unknown-indicator").expect("the indicator");
     assert!(unknown["expected"].as_str().unwrap().contains("repair（维修）"), "{unknown:#}");
 }
+
+/// `method: 现场结合远程` (without 审核, as staff write it) is the combined audit too.
+#[test]
+fn the_short_form_of_the_combined_method_is_taken() {
+    let ws = Workspace::new();
+    let remote = "remote_audit:\n  overview: 通过视频会议审查了分场所的服务记录。\n";
+    ws.example_with(
+        "short.yaml",
+        &[("method: on_site", "method: 现场结合远程"), ("\nscores:\n", &format!("\n{remote}scores:\n"))],
+    );
+    ws.example_with(
+        "long.yaml",
+        &[("method: on_site", "method: combined"), ("\nscores:\n", &format!("\n{remote}scores:\n"))],
+    );
+    let (short_code, short) = check_json(&["short.yaml"], ws.dir.path());
+    let (long_code, long) = check_json(&["long.yaml"], ws.dir.path());
+    assert_eq!(short_code, long_code, "{short:#}");
+    assert_eq!(short["records"][0]["errors"], long["records"][0]["errors"], "{short:#}");
+    let unknown = short["records"][0]["diagnostics"].to_string();
+    assert!(!unknown.contains("不是可选的值"), "{unknown}");
+}

@@ -61,14 +61,14 @@ async fn a_whole_recertification_record_is_written_through_the_form() {
     }
     b.fill(PAGE, "1.13 评价抽样方法说明", "对服务记录与投诉案例按比例抽样复核。").await;
     // 1.14: nothing changed since the last audit.
-    b.control(PAGE, "填写：1.14 组织变更信息").await.click().await.unwrap();
+    b.tick(PAGE, "填写：1.14 组织变更信息").await;
     // 1.17 远程审核.
-    b.control(PAGE, "填写：1.17 远程审核").await.click().await.unwrap();
+    b.tick(PAGE, "填写：1.17 远程审核").await;
     b.fill(PAGE, "1.17 地点", "重庆市渝北区第2分公司").await;
     b.fill(PAGE, "1.17 范围", "分场所的服务记录与投诉处理").await;
     b.fill(PAGE, "1.17 使用的 ICT 工具", "腾讯会议").await;
-    b.control(PAGE, "1.17 信息安全协议").await.click().await.unwrap();
-    b.control(PAGE, "1.17 ICT 有效").await.click().await.unwrap();
+    b.tick(PAGE, "1.17 信息安全协议").await;
+    b.tick(PAGE, "1.17 ICT 有效").await;
 
     // 2: every indicator at its maximum, but 人员配置 and 投诉处理 from their deductions.
     let scheme: serde_json::Value =
@@ -98,7 +98,7 @@ async fn a_whole_recertification_record_is_written_through_the_form() {
         b.click(PAGE, "添加评价发现").await;
         b.fill(&at, "3 方面", aspect).await;
         b.fill(&at, "3 评价发现", "抽查的样本中有不符合要求的。").await;
-        b.control(&at, "填写：2 扣分").await.click().await.unwrap();
+        b.tick(&at, "填写：2 扣分").await;
         b.choose(&at, "2 指标", indicator).await;
         b.fill(&at, "2 抽样数", samples).await;
         b.fill(&at, "2 不符合样本数", bad).await;
@@ -107,7 +107,7 @@ async fn a_whole_recertification_record_is_written_through_the_form() {
     b.click(PAGE, "添加评价发现").await;
     b.fill(&at, "3 方面", "服务体系文件方面").await;
     b.fill(&at, "3 评价发现", "未按企业服务制度每月回访顾客。").await;
-    b.control(&at, "填写：2 特别扣分项").await.click().await.unwrap();
+    b.tick(&at, "填写：2 特别扣分项").await;
     b.choose(&at, "2 扣分依据", "不符合企业有关服务制度的要求").await;
     b.fill(&at, "3 整改要求", "三个月内恢复每月回访并提交记录。").await;
     for (label, text) in [
@@ -121,7 +121,7 @@ async fn a_whole_recertification_record_is_written_through_the_form() {
     ] {
         b.fill(PAGE, label, text).await;
     }
-    b.control(PAGE, "填写：3 内部评价").await.click().await.unwrap();
+    b.tick(PAGE, "填写：3 内部评价").await;
     b.pick_date(PAGE, "3 开展日期", "2025-07-12").await;
     for (n, name) in ["杨飞", "周莹"].into_iter().enumerate() {
         b.click(PAGE, "添加内部评价小组成员").await;

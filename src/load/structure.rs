@@ -392,10 +392,11 @@ fn labelled(key: &str, title: &str) -> String {
 }
 
 /// The one value a branch of a closed set stands for: its `const`, or the key of an `enum` of
-/// the key and its Chinese label (`["leader", "组长"]`, see [`crate::schema::accept_titles`]).
+/// the key, its Chinese label and any short form (`["leader", "组长"]`, see
+/// [`crate::model::annotations::accept_titles`]).
 fn closed_value(node: &Value) -> Option<&str> {
     node.get("const").and_then(Value::as_str).or_else(|| match node.get("enum")?.as_array()?.as_slice() {
-        [Value::String(key), Value::String(label)]
+        [Value::String(key), Value::String(label), ..]
             if node.get("title").and_then(Value::as_str) == Some(label) =>
         {
             Some(key.as_str())

@@ -18,17 +18,23 @@ pub const PHONE_PATTERN: &str = r"^[0-9０-９+＋()（）\- －转、/,，#]*$"
 /// `{"const": "leader", "title": "组长"}` of the enum's `oneOf` becomes
 /// `{"enum": ["leader", "组长"], "title": "组长"}`. The type accepts the same label (a serde
 /// `alias` equal to the variant's title; a test holds the two together), and messages name
-/// both (`leader（组长）`).
+/// both (`leader（组长）`). A short form staff write as well (`现场结合远程`) is listed in the
+/// variant's `x-also`, and accepted by a serde `alias` of its own.
 pub fn accept_titles(schema: &mut Schema) {
     let Some(Value::Array(branches)) = schema.get_mut("oneOf") else { return };
     for branch in branches.iter_mut().filter_map(Value::as_object_mut) {
+        let also = match branch.remove("x-also") {
+            Some(Value::Array(also)) => also,
+            _ => Vec::new(),
+        };
         if let (Some(Value::String(key)), Some(Value::String(title))) =
             (branch.get("const"), branch.get("title"))
             && key != title
         {
-            let values = json!([key, title]);
+            let mut values = vec![json!(key), json!(title)];
+            values.extend(also);
             branch.remove("const");
-            branch.insert("enum".into(), values);
+            branch.insert("enum".into(), Value::Array(values));
         }
     }
 }

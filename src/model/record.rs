@@ -337,9 +337,10 @@ pub enum AuditMethod {
     #[serde(alias = "远程审核")]
     #[schemars(title = "远程审核", description = "远程审核（须填写 1.17 远程审核）。")]
     Remote,
-    /// 现场结合远程审核
-    #[serde(alias = "现场结合远程审核")]
+    /// 现场结合远程审核 (also written 现场结合远程)
+    #[serde(alias = "现场结合远程审核", alias = "现场结合远程")]
     #[schemars(title = "现场结合远程审核", description = "现场结合远程审核（须填写 1.17 远程审核）。")]
+    #[schemars(extend("x-also" = ["现场结合远程"]))]
     Combined,
 }
 

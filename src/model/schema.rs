@@ -167,11 +167,14 @@ mod tests {
             let branches = Kind::Record.schema()["$defs"][name]["oneOf"].as_array().expect(name).clone();
             assert_eq!(branches.len(), count, "{name}");
             for branch in branches {
-                let [key, label] =
-                    branch["enum"].as_array().expect("key and label").clone().try_into().unwrap();
-                assert_eq!(branch["title"], label, "{name}");
-                let key: T = serde_json::from_value(key).unwrap();
-                assert_eq!(serde_json::from_value::<T>(label).unwrap(), key, "{name}");
+                let values = branch["enum"].as_array().expect("key and label").clone();
+                assert!(values.len() >= 2, "{name}: {values:?}");
+                assert_eq!(branch["title"], values[1], "{name}");
+                let key: T = serde_json::from_value(values[0].clone()).unwrap();
+                // The label, and any short form listed after it.
+                for other in &values[1..] {
+                    assert_eq!(serde_json::from_value::<T>(other.clone()).unwrap(), key, "{name}: {other}");
+                }
             }
         }
         same::<AuditType>("AuditType", 3);

@@ -50,12 +50,17 @@ impl Drop for EditServer {
     }
 }
 
+/// One browser at a time: each test's Chromium and its editor run alone, so that a 2-core
+/// machine typesets each preview when the test expects it, not after three other browsers.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// chromedriver and a headless Chromium session with a fresh profile.
 pub struct Browser {
     driver: Child,
     port: u16,
     pub client: Client,
     _profile: tempfile::TempDir,
+    _turn: tokio::sync::MutexGuard<'static, ()>,
 }
 
 fn free_port() -> u16 {
@@ -64,6 +69,7 @@ fn free_port() -> u16 {
 
 impl Browser {
     pub async fn start() -> Browser {
+        let turn = ONE_AT_A_TIME.lock().await;
         let port = free_port();
         let driver = Command::new("chromedriver")
             .arg(format!("--port={port}"))
@@ -100,7 +106,7 @@ impl Browser {
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
             .expect("a Chromium session");
-        Browser { driver, port, client, _profile: profile }
+        Browser { driver, port, client, _profile: profile, _turn: turn }
     }
 
     /// Opens a page and waits until the editor says it is ready.
@@ -142,22 +148,44 @@ impl Browser {
     /// label's `for` — the control's accessible name.
     pub async fn control(&self, scope: &str, label: &str) -> Element {
         let xpath = format!("{scope}//label[normalize-space()='{label}']");
-        let found = self
-            .client
-            .find(Locator::XPath(&xpath))
-            .await
-            .unwrap_or_else(|e| panic!("no label {label:?} in {scope}: {e}"));
+        let found = self.find_soon(&xpath, &format!("no label {label:?} in {scope}")).await;
         let id = found.attr("for").await.unwrap().expect("a label for a control");
         self.client.find(Locator::Id(&id)).await.unwrap()
+    }
+
+    /// Ticks the check box labelled `label` (inside `scope`), as a click does, and makes sure it
+    /// took: the form may move under the pointer between WebDriver's scroll and its click (the
+    /// problems of the last change come in and push the fields down), and a click then lands
+    /// beside the box.
+    pub async fn tick(&self, scope: &str, label: &str) {
+        for _ in 0..5 {
+            let control = self.control(scope, label).await;
+            if control.is_selected().await.unwrap() {
+                return;
+            }
+            control.click().await.unwrap();
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(self.control(scope, label).await.is_selected().await.unwrap(), "{label} is not ticked");
     }
 
     /// The control named by `aria-label`.
     pub async fn named(&self, name: &str) -> Element {
         let xpath = format!("//*[@aria-label='{name}']");
-        self.client
-            .find(Locator::XPath(&xpath))
-            .await
-            .unwrap_or_else(|e| panic!("no control named {name:?}: {e}"))
+        self.find_soon(&xpath, &format!("no control named {name:?}")).await
+    }
+
+    /// The element at `xpath`, waited for (at most 10 s: on a loaded machine the page may
+    /// still be drawing what the last action asked for).
+    async fn find_soon(&self, xpath: &str, missing: &str) -> Element {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            match self.client.find(Locator::XPath(xpath)).await {
+                Ok(found) => return found,
+                Err(e) if Instant::now() >= deadline => panic!("{missing}: {e}"),
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        }
     }
 
     /// Types `text` into the labelled control (after clearing it).
