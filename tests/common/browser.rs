@@ -128,6 +128,13 @@ impl Browser {
         }
     }
 
+    /// Waits until the server has answered the page's last change: its problems, coming in,
+    /// move the fields below them, and a click WebDriver aims at a field that moves between its
+    /// scroll and its click lands beside it (a person waits for the page to stand still too).
+    pub async fn still(&self) {
+        self.wait_for("document.body.dataset.pending === undefined").await;
+    }
+
     /// The page's update counter: each answer of the server to a change raises it.
     pub async fn updates(&self) -> u64 {
         let value =
@@ -178,6 +185,7 @@ impl Browser {
     /// The element at `xpath`, waited for (at most 10 s: on a loaded machine the page may
     /// still be drawing what the last action asked for).
     async fn find_soon(&self, xpath: &str, missing: &str) -> Element {
+        self.still().await;
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             match self.client.find(Locator::XPath(xpath)).await {
@@ -216,6 +224,7 @@ impl Browser {
 
     /// Clicks the button that reads `text` (inside `scope`).
     pub async fn click(&self, scope: &str, text: &str) {
+        self.still().await;
         let xpath = format!("{scope}//button[normalize-space()='{text}' or @aria-label='{text}']");
         let buttons = self.client.find_all(Locator::XPath(&xpath)).await.unwrap();
         let button = buttons.last().unwrap_or_else(|| panic!("no button {text:?} in {scope}"));

@@ -107,7 +107,9 @@ function setAt(path, value) {
 function changed() {
   lastChange = performance.now();
   clearTimeout(updateTimer);
-  updateTimer = setTimeout(update, 120);
+  updateTimer = setTimeout(() => { updateTimer = null; update(); }, 120);
+  // Until the server has answered the last change, the problems may still move the fields.
+  document.body.dataset.pending = "true";
   $("status").textContent = "未保存的修改";
 }
 
@@ -444,6 +446,7 @@ async function update() {
     $("preview-note").textContent = pages.children.length ? "记录有错误：显示的是最后一次无误时的预览" : (answer.render_error || "记录有错误，改正后显示预览");
   }
   document.body.dataset.updated = String(serial);
+  if (!updateTimer && serial === updateSerial) delete document.body.dataset.pending;
 }
 
 async function openRecord(path) {
