@@ -25,11 +25,22 @@ use typst::World;
 use typst::WorldExt;
 use typst::diag::{Severity, SourceDiagnostic};
 use typst::foundations::Bytes;
-use typst::syntax::{FileId, Source};
+use typst::syntax::{FileId, Source, VirtualPath, VirtualRoot};
 
-use super::world::{file_id, try_file_id};
 use crate::base::diagnostic::{escape_controls, shown};
 use crate::base::files::{self, ReadError};
+
+/// A file id in the project root: where a template's file, the data and the assets it is
+/// given live for Typst.
+pub fn file_id(path: &str) -> FileId {
+    try_file_id(path).expect("template paths are valid virtual paths")
+}
+
+/// A file id in the project root, if `path` is a valid virtual path.
+pub fn try_file_id(path: &str) -> Option<FileId> {
+    let vpath = VirtualPath::new(path).ok()?;
+    Some(typst::syntax::RootedPath::new(VirtualRoot::Project, vpath).intern())
+}
 
 /// The version of the report data (`/data.json`) this program writes: `MAJOR.MINOR`. The
 /// major version changes with every change that could break a template (a field removed,

@@ -8,27 +8,16 @@
 
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime};
-use typst::syntax::{FileId, Source, VirtualPath, VirtualRoot};
+use typst::syntax::{FileId, Source};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, World};
 
 use super::Engine;
-use super::template::ReportTemplate;
+use super::template::{ReportTemplate, file_id};
 
 /// The virtual path of the report data the template reads with `json("/data.json")`.
 pub const DATA_PATH: &str = "/data.json";
-
-/// A file id in the project root.
-pub fn file_id(path: &str) -> FileId {
-    try_file_id(path).expect("template paths are valid virtual paths")
-}
-
-/// A file id in the project root, if `path` is a valid virtual path.
-pub fn try_file_id(path: &str) -> Option<FileId> {
-    let vpath = VirtualPath::new(path).ok()?;
-    Some(typst::syntax::RootedPath::new(VirtualRoot::Project, vpath).intern())
-}
 
 /// The world of one report: the shared engine, its template, and this report's data.
 pub struct ReportWorld<'a> {

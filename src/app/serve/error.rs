@@ -15,6 +15,7 @@ use axum::http::{HeaderValue, Response, StatusCode, header};
 use axum::response::IntoResponse;
 use serde::Serialize;
 
+use super::input::InputError;
 use super::pool::PoolError;
 use super::worker::Failure;
 
@@ -195,6 +196,20 @@ impl ApiError {
             StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType,
             StatusCode::BAD_REQUEST => ApiError::InvalidParameter("请求无法读取".into()),
             other => ApiError::Internal(format!("HTTP {other}")),
+        }
+    }
+}
+
+impl From<InputError> for ApiError {
+    fn from(error: InputError) -> ApiError {
+        match error {
+            InputError::MalformedMultipart(why) => ApiError::MalformedMultipart(why),
+            InputError::MalformedJson(why) => ApiError::MalformedJson(why),
+            InputError::MissingRecord => ApiError::MissingRecord,
+            InputError::DuplicatePart(name) => ApiError::DuplicatePart(name),
+            InputError::TooManyParts(max) => ApiError::TooManyParts(max),
+            InputError::PartTooLarge(why) => ApiError::PayloadTooLarge(why),
+            InputError::UnsupportedMediaType => ApiError::UnsupportedMediaType,
         }
     }
 }

@@ -23,8 +23,27 @@ use std::path::{Path, PathBuf};
 use axum::body::Bytes;
 use serde::{Deserialize, Serialize};
 
-use super::error::ApiError;
 use crate::load::{Files, MAX_FILE_BYTES, Source};
+
+/// Why a request's body is not a record to work on; each becomes its status in
+/// [`super::error`] (`From<InputError> for ApiError`), the one place for statuses.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InputError {
+    /// The multipart body could not be read as multipart.
+    MalformedMultipart(String),
+    /// The JSON body is not `{"path": "…"}`.
+    MalformedJson(String),
+    /// No `record` part.
+    MissingRecord,
+    /// Two parts for the same file.
+    DuplicatePart(String),
+    /// More parts than a record can name.
+    TooManyParts(usize),
+    /// One file in the body is over the limit.
+    PartTooLarge(String),
+    /// Neither `multipart/form-data` nor `application/json`.
+    UnsupportedMediaType,
+}
 
 /// How many parts a request may have: the record, its profile, previous record and scheme,
 /// and a few more a client sends along.
@@ -74,21 +93,21 @@ struct PathRequest {
 }
 
 /// Reads a request body by its `Content-Type`.
-pub async fn parse(content_type: Option<&str>, body: Bytes) -> Result<Input, ApiError> {
+pub async fn parse(content_type: Option<&str>, body: Bytes) -> Result<Input, InputError> {
     let content_type = content_type.unwrap_or_default();
     let mime = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
     match mime.as_str() {
         "multipart/form-data" => parse_multipart(content_type, body).await.map(Input::Upload),
         "application/json" => {
             let request: PathRequest =
-                serde_json::from_slice(&body).map_err(|e| ApiError::MalformedJson(e.to_string()))?;
+                serde_json::from_slice(&body).map_err(|e| InputError::MalformedJson(e.to_string()))?;
             Ok(Input::Path(request.path))
         }
-        _ => Err(ApiError::UnsupportedMediaType),
+        _ => Err(InputError::UnsupportedMediaType),
     }
 }
 
-async fn parse_multipart(content_type: &str, body: Bytes) -> Result<Upload, ApiError> {
+async fn parse_multipart(content_type: &str, body: Bytes) -> Result<Upload, InputError> {
     let boundary = multer::parse_boundary(content_type).map_err(|e| malformed(&e))?;
     let constraints =
         multer::Constraints::new().size_limit(multer::SizeLimit::new().per_field(MAX_FILE_BYTES));
@@ -99,12 +118,12 @@ async fn parse_multipart(content_type: &str, body: Bytes) -> Result<Upload, ApiE
     while let Some(field) = multipart.next_field().await.map_err(|e| malformed(&e))? {
         count += 1;
         if count > MAX_PARTS {
-            return Err(ApiError::TooManyParts(MAX_PARTS));
+            return Err(InputError::TooManyParts(MAX_PARTS));
         }
         let name = field.name().unwrap_or_default().to_owned();
         let file_name = field.file_name().map(str::to_owned);
         if name.is_empty() {
-            return Err(ApiError::MalformedMultipart(
+            return Err(InputError::MalformedMultipart(
                 "有一个部分没有名字（Content-Disposition 的 name）".into(),
             ));
         }
@@ -112,7 +131,7 @@ async fn parse_multipart(content_type: &str, body: Bytes) -> Result<Upload, ApiE
         let part = Part { name, file_name, bytes };
         if part.name == "record" {
             if record.replace(part).is_some() {
-                return Err(ApiError::DuplicatePart("record".into()));
+                return Err(InputError::DuplicatePart("record".into()));
             }
             continue;
         }
@@ -122,11 +141,11 @@ async fn parse_multipart(content_type: &str, body: Bytes) -> Result<Upload, ApiE
             part.file_name.clone().unwrap_or_else(|| part.name.clone())
         };
         if !keys.insert(key.clone()) {
-            return Err(ApiError::DuplicatePart(key));
+            return Err(InputError::DuplicatePart(key));
         }
         files.push(part);
     }
-    let record = record.ok_or(ApiError::MissingRecord)?;
+    let record = record.ok_or(InputError::MissingRecord)?;
     Ok(Upload { record, files })
 }
 
@@ -134,21 +153,21 @@ async fn parse_multipart(content_type: &str, body: Bytes) -> Result<Upload, ApiE
 const FIELDS: [&str; 3] = ["profile", "previous", "scheme"];
 
 /// multer's complaint, as the request's error.
-fn malformed(error: &multer::Error) -> ApiError {
+fn malformed(error: &multer::Error) -> InputError {
     match error {
-        multer::Error::FieldSizeExceeded { field_name, .. } => ApiError::PayloadTooLarge(format!(
+        multer::Error::FieldSizeExceeded { field_name, .. } => InputError::PartTooLarge(format!(
             "部分“{}”超过 {} MiB（一个文件的上限）",
             field_name.as_deref().unwrap_or_default(),
             MAX_FILE_BYTES >> 20
         )),
-        multer::Error::NoBoundary => ApiError::MalformedMultipart("Content-Type 中缺少 boundary".into()),
+        multer::Error::NoBoundary => InputError::MalformedMultipart("Content-Type 中缺少 boundary".into()),
         multer::Error::IncompleteStream | multer::Error::IncompleteFieldData { .. } => {
-            ApiError::MalformedMultipart("请求体不完整（缺少结尾的分隔行）".into())
+            InputError::MalformedMultipart("请求体不完整（缺少结尾的分隔行）".into())
         }
         multer::Error::IncompleteHeaders | multer::Error::ReadHeaderFailed(_) => {
-            ApiError::MalformedMultipart("某个部分的头部无法读取".into())
+            InputError::MalformedMultipart("某个部分的头部无法读取".into())
         }
-        other => ApiError::MalformedMultipart(format!("{other}")),
+        other => InputError::MalformedMultipart(format!("{other}")),
     }
 }
 
@@ -236,13 +255,13 @@ mod tests {
     #[test]
     fn a_request_without_its_record_or_with_a_part_twice_is_refused() {
         let (ct, b) = body(&[("profile", None, "p")]);
-        assert_eq!(run(parse(Some(&ct), b)), Err(ApiError::MissingRecord));
+        assert_eq!(run(parse(Some(&ct), b)), Err(InputError::MissingRecord));
         let (ct, b) = body(&[("record", None, "a"), ("record", None, "b")]);
-        assert_eq!(run(parse(Some(&ct), b)), Err(ApiError::DuplicatePart("record".into())));
+        assert_eq!(run(parse(Some(&ct), b)), Err(InputError::DuplicatePart("record".into())));
         let (ct, _) = body(&[]);
         let cut = Bytes::from_static(b"--XyZ\r\nContent-Disposition: form-data; name=\"record\"\r\n\r\nabc");
-        assert!(matches!(run(parse(Some(&ct), cut)), Err(ApiError::MalformedMultipart(_))));
-        assert_eq!(run(parse(Some("text/plain"), Bytes::new())), Err(ApiError::UnsupportedMediaType));
+        assert!(matches!(run(parse(Some(&ct), cut)), Err(InputError::MalformedMultipart(_))));
+        assert_eq!(run(parse(Some("text/plain"), Bytes::new())), Err(InputError::UnsupportedMediaType));
         let json = run(parse(Some("application/json"), Bytes::from_static(br#"{"path": "a.yaml"}"#)));
         assert_eq!(json, Ok(Input::Path("a.yaml".into())));
     }
