@@ -851,12 +851,16 @@ impl FileKind {
 
 /// What a file plainly is, told by its top-level keys (lines that start with `key:`), which
 /// is quick for thousands of files: a profile has a `post_code`, a scheme `groups` and
-/// `levels`, a template's manifest `data_version` and `main`, none an `audit_type`. Everything else — a record, a file that is neither, one
-/// that cannot be read as text — counts as a record, so that a broken record is reported
-/// rather than passed over.
+/// `levels`, a template's manifest `data_version` and `main`, none an `audit_type`.
+/// Everything else — a record, a file that is neither, one that cannot be read as text —
+/// counts as a record, so that a broken record is reported rather than passed over.
 pub fn file_kind(file: &Path) -> FileKind {
     let Ok(bytes) = crate::base::files::read_regular(file, MAX_FILE_BYTES) else { return FileKind::Record };
-    let Ok(text) = std::str::from_utf8(&bytes) else { return FileKind::Record };
+    std::str::from_utf8(&bytes).map_or(FileKind::Record, text_kind)
+}
+
+/// [`file_kind`] of a file's text already read.
+pub fn text_kind(text: &str) -> FileKind {
     let keys: std::collections::HashSet<&str> = text
         .lines()
         .filter_map(|line| line.split_once(':'))

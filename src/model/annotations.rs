@@ -60,18 +60,10 @@ pub fn builtin_scheme_rules(schema: &mut Schema) {
                 indicator.name,
                 format::points(indicator.max)
             );
-            indicators.insert(
-                indicator.key.clone(),
-                json!({ "title": indicator.name, "maximum": indicator.max, "description": description }),
-            );
-            indicators.insert(
-                indicator.name.clone(),
-                json!({
-                    "title": indicator.name,
-                    "maximum": indicator.max,
-                    "description": format!("同 {}：{description}", indicator.key),
-                }),
-            );
+            let entry = |description: String| json!({ "title": indicator.name, "maximum": indicator.max, "description": description });
+            let by_name = entry(format!("同 {}：{description}", indicator.key));
+            indicators.insert(indicator.key.clone(), entry(description));
+            indicators.insert(indicator.name.clone(), by_name);
         }
     }
     let levels: Vec<Value> = scheme

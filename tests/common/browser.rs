@@ -2,6 +2,7 @@
 //! chromedriver (WebDriver, the `fantoccini` client), and `certreport edit` as a child process.
 
 use std::io::{BufRead, BufReader};
+use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -71,7 +72,10 @@ impl Browser {
     pub async fn start() -> Browser {
         let turn = ONE_AT_A_TIME.lock().await;
         let port = free_port();
+        // In a process group of its own, with the Chromium it starts: a test that fails
+        // stops them all (`Drop`).
         let driver = Command::new("chromedriver")
+            .process_group(0)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -265,10 +269,20 @@ impl Browser {
         std::fs::write(file, self.client.screenshot().await.unwrap()).unwrap();
     }
 
+    /// Ends the session as a user closes the browser; `Drop` then stops chromedriver.
     pub async fn close(self) {
-        let Browser { mut driver, client, .. } = self;
-        let _ = client.close().await;
-        let _ = driver.kill();
-        let _ = driver.wait();
+        let _ = self.client.clone().close().await;
+    }
+}
+
+impl Drop for Browser {
+    /// Stops chromedriver and every Chromium process it started (its process group), even
+    /// when the test failed before [`Browser::close`].
+    fn drop(&mut self) {
+        if let Ok(group) = i32::try_from(self.driver.id()) {
+            // SAFETY: kill(2) with a negative pid signals that process group; no memory is touched.
+            unsafe { libc::kill(-group, libc::SIGKILL) };
+        }
+        let _ = self.driver.wait();
     }
 }

@@ -319,12 +319,15 @@ async fn folder(State(editor): State<Arc<Editor>>) -> ApiResult {
         for file in found.files {
             let Ok(relative) = file.strip_prefix(&worker.root) else { continue };
             let path = relative.to_string_lossy().into_owned();
-            // Profiles, schemes and templates' manifests are not records.
-            if crate::load::file_kind(&file) != crate::load::FileKind::Record {
-                continue;
-            }
-            let Ok(text) = std::fs::read_to_string(&file) else { continue };
-            let result = worker.check_text(&file, text);
+            // Read once: profiles, schemes and templates' manifests are not records; a file
+            // that cannot be read is listed with why, as `check` tells it.
+            let result = match Source::read(&file) {
+                Ok(source) if crate::load::text_kind(&source.text) != crate::load::FileKind::Record => {
+                    continue;
+                }
+                Ok(source) => pipeline::check_source_with_fonts(source, worker.engine.book()),
+                Err(unreadable) => Err(crate::load::LoadError::Unreadable(unreadable)),
+            };
             let mut row = folder_row(&path, &result);
             if result.is_err() {
                 row["client"] = json!(crate::load::readable_names(&file).client);
